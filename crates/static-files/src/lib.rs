@@ -1,0 +1,1 @@
+//! Placeholder; the static file component is being written.
