@@ -1,0 +1,156 @@
+//! Shared by the integration tests: the app served by the local host from the real
+//! `spin.toml`, and a raw HTTP/1.1 client that sends request targets exactly as written
+//! (a URL library would normalise away the `..` and `%2e` the traversal tests need).
+
+#![allow(dead_code)] // each test binary uses its own part of this module
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::{Duration, SystemTime};
+
+use spin_local::{HostOptions, RunningHost};
+
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The app, started once per test binary on a free loopback port.
+pub fn app() -> SocketAddr {
+    static HOST: OnceLock<RunningHost> = OnceLock::new();
+    HOST.get_or_init(|| {
+        assert_components_are_fresh();
+        let opts = HostOptions {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            ..HostOptions::default()
+        };
+        spin_local::start(&root().join("spin.toml"), opts).expect("the local host starts")
+    })
+    .addr()
+}
+
+/// The tests must exercise what the sources say now: refuse a component older than
+/// any file it is built from.
+fn assert_components_are_fresh() {
+    let built = [
+        ("target/wasm32-wasip1/release/tutorial_app.wasm", vec!["src", "static", "Cargo.toml"]),
+        (
+            "target/wasm32-wasip1/release/static_files.wasm",
+            vec!["crates/static-files/src", "crates/static-files/Cargo.toml"],
+        ),
+    ];
+    for (wasm, sources) in built {
+        let wasm_time = modified(&root().join(wasm))
+            .unwrap_or_else(|| panic!("{wasm} is missing: run scripts/build.sh (scripts/test.sh does)"));
+        for source in sources {
+            let newest = newest_in(&root().join(source));
+            assert!(
+                newest <= wasm_time,
+                "{wasm} is older than {source}: run scripts/build.sh (scripts/test.sh does)"
+            );
+        }
+    }
+}
+
+fn modified(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+fn newest_in(path: &Path) -> SystemTime {
+    let own = modified(path).unwrap_or(SystemTime::UNIX_EPOCH);
+    if !path.is_dir() {
+        return own;
+    }
+    let entries = std::fs::read_dir(path).into_iter().flatten().flatten();
+    let paths: Vec<PathBuf> = entries.map(|e| e.path()).collect();
+    paths.iter().map(|p| newest_in(p)).fold(own, SystemTime::max)
+}
+
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    /// The value of a header (names compare case-insensitively); `None` when absent.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn text(&self) -> &str {
+        std::str::from_utf8(&self.body).expect("a UTF-8 body")
+    }
+}
+
+pub fn get(target: &str) -> Reply {
+    request("GET", target, &[])
+}
+
+/// Sends one request on a fresh connection and reads the whole answer.
+pub fn request(method: &str, target: &str, headers: &[(&str, &str)]) -> Reply {
+    let mut head = format!("{method} {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    exchange(head.as_bytes(), method == "HEAD")
+}
+
+/// Writes raw bytes as a request and parses the answer.
+pub fn exchange(raw: &[u8], head_only: bool) -> Reply {
+    let mut stream = TcpStream::connect(app()).expect("connect to the local host");
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    stream.write_all(raw).expect("send the request");
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes).expect("read the answer");
+    parse(&bytes, head_only)
+}
+
+fn parse(bytes: &[u8], head_only: bool) -> Reply {
+    let split = bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no end of headers in {:?}", String::from_utf8_lossy(bytes)));
+    let head = std::str::from_utf8(&bytes[..split]).expect("ASCII headers");
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().unwrap();
+    let status = status_line.split(' ').nth(1).and_then(|s| s.parse().ok()).expect("a status code");
+    let headers: Vec<(String, String)> = lines
+        .map(|l| {
+            let (n, v) = l.split_once(':').expect("a header line");
+            (n.trim().to_ascii_lowercase(), v.trim().to_owned())
+        })
+        .collect();
+    let rest = &bytes[split + 4..];
+    let chunked = headers.iter().any(|(n, v)| n == "transfer-encoding" && v.contains("chunked"));
+    let body = if head_only {
+        assert!(rest.is_empty(), "a HEAD answer carried a body");
+        Vec::new()
+    } else if chunked {
+        dechunk(rest)
+    } else {
+        rest.to_vec()
+    };
+    Reply { status, headers, body }
+}
+
+fn dechunk(mut rest: &[u8]) -> Vec<u8> {
+    let mut body = Vec::new();
+    loop {
+        let eol = rest.windows(2).position(|w| w == b"\r\n").expect("a chunk size line");
+        let size_text = std::str::from_utf8(&rest[..eol]).unwrap();
+        let size = usize::from_str_radix(size_text.split(';').next().unwrap().trim(), 16).unwrap();
+        rest = &rest[eol + 2..];
+        if size == 0 {
+            return body;
+        }
+        body.extend_from_slice(&rest[..size]);
+        rest = &rest[size + 2..];
+    }
+}
