@@ -1,9 +1,10 @@
 //! `GET /iseven?num=N`: the parity of an integer of any length.
 
-use http::{Response, StatusCode};
+use http::StatusCode;
 
+use crate::json;
 use crate::query::{self, Param};
-use crate::reply::text;
+use crate::reply::Reply;
 
 #[derive(Debug, PartialEq, Eq, Clone, Copy)]
 pub enum Parity {
@@ -25,12 +26,12 @@ pub fn parity(num: &str) -> Option<Parity> {
 }
 
 /// The answer for the query string of a request to `/iseven`.
-pub fn answer(query: &str) -> Response<Vec<u8>> {
+pub fn answer(query: &str) -> Reply {
     let raw = match query::last(query, "num") {
         Param::Value(v) => v,
         Param::Missing => return missing(),
         Param::NotUtf8 => {
-            return text(
+            return Reply::error(
                 StatusCode::BAD_REQUEST,
                 "the query parameter num is not valid UTF-8",
             )
@@ -40,18 +41,25 @@ pub fn answer(query: &str) -> Response<Vec<u8>> {
     if num.is_empty() {
         return missing();
     }
-    match parity(num) {
-        Some(Parity::Even) => text(StatusCode::OK, format!("The integer {num} is even")),
-        Some(Parity::Odd) => text(StatusCode::OK, format!("The integer {num} is odd")),
-        None => text(
-            StatusCode::BAD_REQUEST,
-            format!("{num} is not a valid integer"),
-        ),
-    }
+    let word = match parity(num) {
+        Some(Parity::Even) => "even",
+        Some(Parity::Odd) => "odd",
+        None => {
+            return Reply::error(
+                StatusCode::BAD_REQUEST,
+                format!("{num} is not a valid integer"),
+            )
+        }
+    };
+    Reply::text(
+        StatusCode::OK,
+        format!("The integer {num} is {word}"),
+        json::object(&[("number", num), ("parity", word)]),
+    )
 }
 
-fn missing() -> Response<Vec<u8>> {
-    text(
+fn missing() -> Reply {
+    Reply::error(
         StatusCode::BAD_REQUEST,
         "the query parameter num is required, for example /iseven?num=4",
     )
@@ -61,8 +69,8 @@ fn missing() -> Response<Vec<u8>> {
 mod tests {
     use super::*;
 
-    fn body(res: &Response<Vec<u8>>) -> &str {
-        std::str::from_utf8(res.body()).unwrap()
+    fn body(reply: &Reply) -> &str {
+        std::str::from_utf8(&reply.body).unwrap()
     }
 
     #[test]
@@ -100,8 +108,9 @@ mod tests {
     #[test]
     fn valid_answers_echo_the_trimmed_number_as_given() {
         let res = answer("num=%20007+");
-        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.status, StatusCode::OK);
         assert_eq!(body(&res), "The integer 007 is odd");
+        assert_eq!(res.json, r#"{"number":"007","parity":"odd"}"#);
         assert_eq!(body(&answer("num=-12")), "The integer -12 is even");
         assert_eq!(body(&answer("num=%2B5")), "The integer +5 is odd");
     }
@@ -114,17 +123,19 @@ mod tests {
     #[test]
     fn invalid_numbers_are_a_400_echoing_the_value() {
         let res = answer("num=%3Cscript%3E");
-        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(res.status, StatusCode::BAD_REQUEST);
         assert_eq!(body(&res), "<script> is not a valid integer");
-        assert_eq!(res.headers()["content-type"], "text/plain; charset=utf-8");
-        assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+        assert_eq!(
+            res.json,
+            r#"{"error":"\u003cscript> is not a valid integer"}"#
+        );
     }
 
     #[test]
     fn missing_or_empty_num_names_the_parameter() {
         for q in ["", "x=1", "num=", "num=+++", "num=4&num="] {
             let res = answer(q);
-            assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{q}");
+            assert_eq!(res.status, StatusCode::BAD_REQUEST, "{q}");
             assert!(body(&res).contains("num"), "{q}");
             assert!(!body(&res).contains("not a valid integer"), "{q}");
         }
@@ -133,14 +144,14 @@ mod tests {
     #[test]
     fn invalid_utf8_is_a_400() {
         let res = answer("num=%ff");
-        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(res.status, StatusCode::BAD_REQUEST);
         assert!(body(&res).contains("UTF-8"));
     }
 
     #[test]
     fn junk_escapes_are_just_an_invalid_integer() {
         let res = answer("num=%zz");
-        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(res.status, StatusCode::BAD_REQUEST);
         assert_eq!(body(&res), "%zz is not a valid integer");
     }
 }

@@ -3,15 +3,22 @@
 //! Everything that decides an answer is plain Rust over `http` types (see [`respond`]),
 //! so it runs natively in unit tests and benchmarks; this file is only the Spin entry.
 
+mod access_log;
 mod iseven;
+mod json;
+mod pages;
 mod percent;
 mod query;
+mod render;
 mod reply;
 mod router;
 mod students;
 
 pub use router::respond;
 
+use std::time::Instant;
+
+use http::header::{HeaderMap, HeaderName, HeaderValue};
 use spin_sdk::http::{IncomingRequest, Method as SpinMethod};
 use spin_sdk::http_component;
 
@@ -20,8 +27,37 @@ use spin_sdk::http_component;
 /// `http::Uri` refuses, and it would read the request body, which no route here needs.
 #[http_component]
 fn handle(req: IncomingRequest) -> http::Response<Vec<u8>> {
+    let started = Instant::now();
     let target = req.path_with_query().unwrap_or_else(|| "/".to_owned());
-    respond(&method(&req.method()), &target)
+    let method = method(&req.method());
+    let res = respond(&method, &target, &headers(&req));
+    let path = target.split('?').next().unwrap_or_default();
+    let micros = started.elapsed().as_micros();
+    println!(
+        "{}",
+        access_log::line(
+            method.as_str(),
+            path,
+            res.status().as_u16(),
+            res.body().len(),
+            micros
+        )
+    );
+    res
+}
+
+/// The request headers the answer depends on (only those: copying all costs time).
+fn headers(req: &IncomingRequest) -> HeaderMap {
+    let fields = req.headers();
+    let mut map = HeaderMap::new();
+    for name in [http::header::ACCEPT, http::header::IF_NONE_MATCH] {
+        for value in fields.get(&name.as_str().to_owned()) {
+            if let Ok(value) = HeaderValue::from_bytes(&value) {
+                map.append(HeaderName::clone(&name), value);
+            }
+        }
+    }
+    map
 }
 
 fn method(m: &SpinMethod) -> http::Method {

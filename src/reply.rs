@@ -1,37 +1,63 @@
-//! Building responses. Every answer is small and fully buffered.
+//! What a route answers, before content negotiation picks its form.
 
-use http::header::{HeaderValue, ALLOW, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
-use http::{Response, StatusCode};
+use std::borrow::Cow;
 
-pub const TEXT: &str = "text/plain; charset=utf-8";
-pub const HTML: &str = "text/html; charset=utf-8";
+use http::StatusCode;
 
-/// A response with a content type. `nosniff` everywhere: some bodies echo user input,
-/// and a browser must never guess that such text is HTML.
-pub fn with_type(
-    status: StatusCode,
-    content_type: &'static str,
-    body: impl Into<Vec<u8>>,
-) -> Response<Vec<u8>> {
-    let mut res = Response::new(body.into());
-    *res.status_mut() = status;
-    let headers = res.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    res
+use crate::json;
+
+/// The media type of an answer's default (non-JSON) form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    Text,
+    Html,
 }
 
-pub fn text(status: StatusCode, body: impl Into<Vec<u8>>) -> Response<Vec<u8>> {
-    with_type(status, TEXT, body)
+impl Form {
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Form::Text => "text/plain",
+            Form::Html => "text/html",
+        }
+    }
 }
 
-pub fn not_found() -> Response<Vec<u8>> {
-    text(StatusCode::NOT_FOUND, "Not Found")
+/// An answer in both of its forms; the router sends one of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub form: Form,
+    pub body: Cow<'static, [u8]>,
+    pub json: String,
 }
 
-pub fn method_not_allowed() -> Response<Vec<u8>> {
-    let mut res = text(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed");
-    res.headers_mut()
-        .insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
-    res
+impl Reply {
+    pub fn text(status: StatusCode, body: impl Into<String>, json: String) -> Self {
+        Reply {
+            status,
+            form: Form::Text,
+            body: Cow::Owned(body.into().into_bytes()),
+            json,
+        }
+    }
+
+    pub fn html(page: &'static [u8], json: String) -> Self {
+        Reply {
+            status: StatusCode::OK,
+            form: Form::Html,
+            body: Cow::Borrowed(page),
+            json,
+        }
+    }
+
+    /// An error: the message as plain text, or `{"error": message}`.
+    pub fn error(status: StatusCode, message: impl Into<String>) -> Self {
+        let message = message.into();
+        let json = json::object(&[("error", &message)]);
+        Reply::text(status, message, json)
+    }
+
+    pub fn not_found() -> Self {
+        Reply::error(StatusCode::NOT_FOUND, "Not Found")
+    }
 }

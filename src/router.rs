@@ -1,13 +1,14 @@
 //! The route table and the method rules shared by every route.
 
+use http::header::{HeaderMap, HeaderValue, ALLOW};
 use http::{Method, Response, StatusCode};
 
-use crate::reply::{self, method_not_allowed, not_found};
-use crate::{iseven, students};
+use crate::render::render;
+use crate::reply::Reply;
+use crate::{iseven, pages, students};
 
-/// The animals page: the same bytes `static/index.html` serves under `/static/`,
-/// embedded at build time so no request touches the file system.
-pub const ANIMALS_PAGE: &[u8] = include_bytes!("../static/index.html");
+/// The methods every route answers.
+pub const ALLOWED: &str = "GET, HEAD, OPTIONS";
 
 /// The routes, matched on the raw request path (trailing slashes are not folded).
 #[derive(Debug, PartialEq, Eq)]
@@ -31,10 +32,33 @@ fn route(path: &str) -> Option<Route<'_>> {
     }
 }
 
-/// The whole component: a request line in, a response out.
+/// The whole component: a request head in, a response out.
 /// `target` is the request's path and query, as in `/iseven?num=4`.
-pub fn respond(method: &Method, target: &str) -> Response<Vec<u8>> {
-    let mut res = answer(method, target);
+pub fn respond(method: &Method, target: &str, headers: &HeaderMap) -> Response<Vec<u8>> {
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let route = route(path);
+    if route.is_some() && method == Method::OPTIONS {
+        let mut res = Response::new(Vec::new());
+        *res.status_mut() = StatusCode::NO_CONTENT;
+        res.headers_mut()
+            .insert(ALLOW, HeaderValue::from_static(ALLOWED));
+        return res;
+    }
+    let reply = match route {
+        None => Reply::not_found(),
+        Some(_) if method != Method::GET && method != Method::HEAD => {
+            Reply::error(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed")
+        }
+        Some(Route::Hello) => pages::hello(),
+        Some(Route::Animals) => pages::animals(),
+        Some(Route::IsEven) => iseven::answer(query),
+        Some(Route::Student { name, id }) => students::answer(name, id),
+    };
+    let mut res = render(reply, headers);
+    if res.status() == StatusCode::METHOD_NOT_ALLOWED {
+        res.headers_mut()
+            .insert(ALLOW, HeaderValue::from_static(ALLOWED));
+    }
     // HEAD: the same status and headers as GET, on every path, without the body.
     if method == Method::HEAD {
         res.body_mut().clear();
@@ -42,28 +66,16 @@ pub fn respond(method: &Method, target: &str) -> Response<Vec<u8>> {
     res
 }
 
-fn answer(method: &Method, target: &str) -> Response<Vec<u8>> {
-    let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    let Some(route) = route(path) else {
-        return not_found();
-    };
-    if method != Method::GET && method != Method::HEAD {
-        return method_not_allowed();
-    }
-    match route {
-        Route::Hello => reply::text(StatusCode::OK, "Hello World"),
-        Route::Animals => reply::with_type(StatusCode::OK, reply::HTML, ANIMALS_PAGE),
-        Route::IsEven => iseven::answer(query),
-        Route::Student { name, id } => students::answer(name, id),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn get(target: &str) -> Response<Vec<u8>> {
-        respond(&Method::GET, target)
+        respond(&Method::GET, target, &HeaderMap::new())
+    }
+
+    fn call(method: Method, target: &str) -> Response<Vec<u8>> {
+        respond(&method, target, &HeaderMap::new())
     }
 
     #[test]
@@ -157,7 +169,7 @@ mod tests {
             "/nope",
         ] {
             let g = get(target);
-            let h = respond(&Method::HEAD, target);
+            let h = call(Method::HEAD, target);
             assert_eq!(h.status(), g.status(), "{target}");
             assert_eq!(h.headers(), g.headers(), "{target}");
             assert!(h.body().is_empty(), "{target}");
@@ -171,20 +183,31 @@ mod tests {
             Method::PUT,
             Method::DELETE,
             Method::PATCH,
-            Method::OPTIONS,
+            Method::TRACE,
         ] {
-            let res = respond(&m, "/");
+            let res = call(m.clone(), "/");
             assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED, "{m}");
-            assert_eq!(res.headers()["allow"], "GET, HEAD");
+            assert_eq!(res.headers()["allow"], ALLOWED);
         }
     }
 
     #[test]
-    fn unknown_paths_are_404_whatever_the_method() {
+    fn options_is_204_with_allow_on_every_route() {
+        for target in ["/", "/animals", "/iseven", "/students/a/1"] {
+            let res = call(Method::OPTIONS, target);
+            assert_eq!(res.status(), StatusCode::NO_CONTENT, "{target}");
+            assert_eq!(res.headers()["allow"], ALLOWED);
+            assert!(res.body().is_empty());
+        }
         assert_eq!(
-            respond(&Method::POST, "/nope").status(),
+            call(Method::OPTIONS, "/nope").status(),
             StatusCode::NOT_FOUND
         );
+    }
+
+    #[test]
+    fn unknown_paths_are_404_whatever_the_method() {
+        assert_eq!(call(Method::POST, "/nope").status(), StatusCode::NOT_FOUND);
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! `GET /students/{name}/{id}`: a greeting for a student and a course.
 
-use http::{Response, StatusCode};
+use http::StatusCode;
 
+use crate::json;
 use crate::percent::{decode, Escapes};
-use crate::reply::{not_found, text};
+use crate::reply::Reply;
 
 /// The student's name and course id from the two raw (still percent-encoded) path
 /// segments after `/students/`, or `None` when they do not fit the route.
@@ -20,13 +21,14 @@ pub fn parse<'a>(name: &str, id: &'a str) -> Option<(String, &'a str)> {
     (name_ok && id_ok).then_some((name, id))
 }
 
-pub fn answer(name: &str, id: &str) -> Response<Vec<u8>> {
+pub fn answer(name: &str, id: &str) -> Reply {
     match parse(name, id) {
-        Some((name, id)) => text(
+        Some((name, id)) => Reply::text(
             StatusCode::OK,
             format!("Hello {name} the course you are viewing is {id}"),
+            json::object(&[("name", &name), ("course_id", id)]),
         ),
-        None => not_found(),
+        None => Reply::not_found(),
     }
 }
 
@@ -74,12 +76,16 @@ mod tests {
     #[test]
     fn the_greeting_has_no_stray_parenthesis() {
         let res = answer("john", "101");
-        assert_eq!(res.status(), StatusCode::OK);
-        assert_eq!(res.body(), b"Hello john the course you are viewing is 101");
+        assert_eq!(res.status, StatusCode::OK);
+        assert_eq!(
+            &res.body[..],
+            b"Hello john the course you are viewing is 101"
+        );
+        assert_eq!(res.json, r#"{"name":"john","course_id":"101"}"#);
     }
 
     #[test]
     fn a_bad_name_is_a_404() {
-        assert_eq!(answer("jo1", "5").status(), StatusCode::NOT_FOUND);
+        assert_eq!(answer("jo1", "5").status, StatusCode::NOT_FOUND);
     }
 }

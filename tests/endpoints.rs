@@ -7,7 +7,12 @@ use common::{get, request, Reply};
 const TEXT: &str = "text/plain; charset=utf-8";
 
 fn assert_text(reply: &Reply, status: u16, body: &str) {
-    assert_eq!(reply.status, status, "body: {:?}", String::from_utf8_lossy(&reply.body));
+    assert_eq!(
+        reply.status,
+        status,
+        "body: {:?}",
+        String::from_utf8_lossy(&reply.body)
+    );
     assert_eq!(reply.header("content-type"), Some(TEXT));
     assert_eq!(reply.text(), body);
 }
@@ -21,7 +26,10 @@ fn hello() {
 fn animals_is_the_page_as_html() {
     let reply = get("/animals");
     assert_eq!(reply.status, 200);
-    assert_eq!(reply.header("content-type"), Some("text/html; charset=utf-8"));
+    assert_eq!(
+        reply.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
     let page = std::fs::read(common::root().join("static/index.html")).unwrap();
     assert_eq!(reply.body, page);
     assert!(reply.text().starts_with("<!DOCTYPE html>"));
@@ -39,7 +47,11 @@ fn iseven_answers_parity() {
 #[test]
 fn iseven_takes_integers_of_any_length() {
     let big = "123456789012345678901234567890";
-    assert_text(&get(&format!("/iseven?num={big}")), 200, &format!("The integer {big} is even"));
+    assert_text(
+        &get(&format!("/iseven?num={big}")),
+        200,
+        &format!("The integer {big} is even"),
+    );
     let digits = "9".repeat(5_000);
     let reply = get(&format!("/iseven?num={digits}"));
     assert_text(&reply, 200, &format!("The integer {digits} is odd"));
@@ -63,17 +75,30 @@ fn iseven_rejects_non_integers_as_plain_text() {
         ("1.5", "1.5"),
         ("--1", "--1"),
         ("%zz", "%zz"),
-        ("%3Cscript%3Ealert(1)%3C/script%3E", "<script>alert(1)</script>"),
+        (
+            "%3Cscript%3Ealert(1)%3C/script%3E",
+            "<script>alert(1)</script>",
+        ),
     ] {
         let reply = get(&format!("/iseven?num={query}"));
         assert_text(&reply, 400, &format!("{echoed} is not a valid integer"));
-        assert_eq!(reply.header("x-content-type-options"), Some("nosniff"), "{query}");
+        assert_eq!(
+            reply.header("x-content-type-options"),
+            Some("nosniff"),
+            "{query}"
+        );
     }
 }
 
 #[test]
 fn iseven_without_a_number_names_the_parameter() {
-    for target in ["/iseven", "/iseven?", "/iseven?num=", "/iseven?num=++", "/iseven?other=1"] {
+    for target in [
+        "/iseven",
+        "/iseven?",
+        "/iseven?num=",
+        "/iseven?num=++",
+        "/iseven?other=1",
+    ] {
         let reply = get(target);
         assert_eq!(reply.status, 400, "{target}");
         assert_eq!(reply.header("content-type"), Some(TEXT), "{target}");
@@ -90,10 +115,26 @@ fn iseven_invalid_utf8_is_a_bad_value() {
 
 #[test]
 fn students_are_greeted() {
-    assert_text(&get("/students/john/101"), 200, "Hello john the course you are viewing is 101");
-    assert_text(&get("/students/a,b/7"), 200, "Hello a,b the course you are viewing is 7");
-    assert_text(&get("/students/John%20Doe/007"), 200, "Hello John Doe the course you are viewing is 007");
-    assert_text(&get("/students/Zo%C3%AB/3"), 200, "Hello Zoë the course you are viewing is 3");
+    assert_text(
+        &get("/students/john/101"),
+        200,
+        "Hello john the course you are viewing is 101",
+    );
+    assert_text(
+        &get("/students/a,b/7"),
+        200,
+        "Hello a,b the course you are viewing is 7",
+    );
+    assert_text(
+        &get("/students/John%20Doe/007"),
+        200,
+        "Hello John Doe the course you are viewing is 007",
+    );
+    assert_text(
+        &get("/students/Zo%C3%AB/3"),
+        200,
+        "Hello Zoë the course you are viewing is 3",
+    );
 }
 
 #[test]
@@ -125,22 +166,37 @@ fn unknown_paths_are_404_in_plain_text() {
 
 #[test]
 fn head_matches_get_without_a_body() {
-    for target in ["/", "/animals", "/iseven?num=2", "/iseven?num=x", "/students/amy/1", "/nope"] {
+    for target in [
+        "/",
+        "/animals",
+        "/iseven?num=2",
+        "/iseven?num=x",
+        "/students/amy/1",
+        "/nope",
+    ] {
         let got = get(target);
         let head = request("HEAD", target, &[]);
         assert_eq!(head.status, got.status, "{target}");
-        assert_eq!(head.header("content-type"), got.header("content-type"), "{target}");
+        assert_eq!(
+            head.header("content-type"),
+            got.header("content-type"),
+            "{target}"
+        );
         assert!(head.body.is_empty(), "{target}");
     }
 }
 
 #[test]
 fn other_methods_are_405_with_allow() {
-    for method in ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"] {
+    for method in ["POST", "PUT", "DELETE", "PATCH", "TRACE"] {
         for target in ["/", "/animals", "/iseven?num=1", "/students/amy/1"] {
             let reply = request(method, target, &[("Content-Length", "0")]);
             assert_eq!(reply.status, 405, "{method} {target}");
-            assert_eq!(reply.header("allow"), Some("GET, HEAD"), "{method} {target}");
+            assert_eq!(
+                reply.header("allow"),
+                Some("GET, HEAD"),
+                "{method} {target}"
+            );
         }
     }
 }

@@ -8,7 +8,10 @@ use common::{get, request};
 fn serves_the_mounted_page_with_its_type() {
     let reply = get("/static/index.html");
     assert_eq!(reply.status, 200);
-    assert_eq!(reply.header("content-type"), Some("text/html; charset=utf-8"));
+    assert_eq!(
+        reply.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
     let page = std::fs::read(common::root().join("static/index.html")).unwrap();
     assert_eq!(reply.body, page);
 }
@@ -20,7 +23,11 @@ fn animals_and_the_static_page_are_byte_identical() {
 
 #[test]
 fn a_missing_file_is_404() {
-    for target in ["/static/nope.html", "/static/index.htm", "/static/index.html/"] {
+    for target in [
+        "/static/nope.html",
+        "/static/index.htm",
+        "/static/index.html/",
+    ] {
         assert_eq!(get(target).status, 404, "{target}");
     }
 }
@@ -29,7 +36,10 @@ fn a_missing_file_is_404() {
 fn head_has_no_body() {
     let reply = request("HEAD", "/static/index.html", &[]);
     assert_eq!(reply.status, 200);
-    assert_eq!(reply.header("content-type"), Some("text/html; charset=utf-8"));
+    assert_eq!(
+        reply.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
     assert!(reply.body.is_empty());
 }
 
@@ -78,6 +88,9 @@ fn no_way_out_of_the_mount() {
         for secret in &secrets {
             assert_ne!(&reply.body, secret, "{target} leaked a file");
         }
-        assert!(!reply.body.windows(5).any(|w| w == b"root:"), "{target} leaked /etc/passwd");
+        assert!(
+            !reply.body.windows(5).any(|w| w == b"root:"),
+            "{target} leaked /etc/passwd"
+        );
     }
 }

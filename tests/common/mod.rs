@@ -34,15 +34,19 @@ pub fn app() -> SocketAddr {
 /// any file it is built from.
 fn assert_components_are_fresh() {
     let built = [
-        ("target/wasm32-wasip1/release/tutorial_app.wasm", vec!["src", "static", "Cargo.toml"]),
+        (
+            "target/wasm32-wasip1/release/tutorial_app.wasm",
+            vec!["src", "static", "Cargo.toml"],
+        ),
         (
             "target/wasm32-wasip1/release/static_files.wasm",
             vec!["crates/static-files/src", "crates/static-files/Cargo.toml"],
         ),
     ];
     for (wasm, sources) in built {
-        let wasm_time = modified(&root().join(wasm))
-            .unwrap_or_else(|| panic!("{wasm} is missing: run scripts/build.sh (scripts/test.sh does)"));
+        let wasm_time = modified(&root().join(wasm)).unwrap_or_else(|| {
+            panic!("{wasm} is missing: run scripts/build.sh (scripts/test.sh does)")
+        });
         for source in sources {
             let newest = newest_in(&root().join(source));
             assert!(
@@ -64,7 +68,10 @@ fn newest_in(path: &Path) -> SystemTime {
     }
     let entries = std::fs::read_dir(path).into_iter().flatten().flatten();
     let paths: Vec<PathBuf> = entries.map(|e| e.path()).collect();
-    paths.iter().map(|p| newest_in(p)).fold(own, SystemTime::max)
+    paths
+        .iter()
+        .map(|p| newest_in(p))
+        .fold(own, SystemTime::max)
 }
 
 #[derive(Debug)]
@@ -94,7 +101,8 @@ pub fn get(target: &str) -> Reply {
 
 /// Sends one request on a fresh connection and reads the whole answer.
 pub fn request(method: &str, target: &str, headers: &[(&str, &str)]) -> Reply {
-    let mut head = format!("{method} {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+    let mut head =
+        format!("{method} {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
     for (name, value) in headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
@@ -105,7 +113,9 @@ pub fn request(method: &str, target: &str, headers: &[(&str, &str)]) -> Reply {
 /// Writes raw bytes as a request and parses the answer.
 pub fn exchange(raw: &[u8], head_only: bool) -> Reply {
     let mut stream = TcpStream::connect(app()).expect("connect to the local host");
-    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
     stream.write_all(raw).expect("send the request");
     let mut bytes = Vec::new();
     stream.read_to_end(&mut bytes).expect("read the answer");
@@ -120,7 +130,11 @@ fn parse(bytes: &[u8], head_only: bool) -> Reply {
     let head = std::str::from_utf8(&bytes[..split]).expect("ASCII headers");
     let mut lines = head.split("\r\n");
     let status_line = lines.next().unwrap();
-    let status = status_line.split(' ').nth(1).and_then(|s| s.parse().ok()).expect("a status code");
+    let status = status_line
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("a status code");
     let headers: Vec<(String, String)> = lines
         .map(|l| {
             let (n, v) = l.split_once(':').expect("a header line");
@@ -128,7 +142,9 @@ fn parse(bytes: &[u8], head_only: bool) -> Reply {
         })
         .collect();
     let rest = &bytes[split + 4..];
-    let chunked = headers.iter().any(|(n, v)| n == "transfer-encoding" && v.contains("chunked"));
+    let chunked = headers
+        .iter()
+        .any(|(n, v)| n == "transfer-encoding" && v.contains("chunked"));
     let body = if head_only {
         assert!(rest.is_empty(), "a HEAD answer carried a body");
         Vec::new()
@@ -137,13 +153,20 @@ fn parse(bytes: &[u8], head_only: bool) -> Reply {
     } else {
         rest.to_vec()
     };
-    Reply { status, headers, body }
+    Reply {
+        status,
+        headers,
+        body,
+    }
 }
 
 fn dechunk(mut rest: &[u8]) -> Vec<u8> {
     let mut body = Vec::new();
     loop {
-        let eol = rest.windows(2).position(|w| w == b"\r\n").expect("a chunk size line");
+        let eol = rest
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .expect("a chunk size line");
         let size_text = std::str::from_utf8(&rest[..eol]).unwrap();
         let size = usize::from_str_radix(size_text.split(';').next().unwrap().trim(), 16).unwrap();
         rest = &rest[eol + 2..];
