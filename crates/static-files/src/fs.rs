@@ -1,0 +1,153 @@
+//! Where file bytes come from: a tiny trait, so the request logic runs natively in tests
+//! over an in-memory map, and in the component over the WASI preopen.
+
+use std::collections::BTreeMap;
+use std::io::ErrorKind;
+use std::path::PathBuf;
+
+/// Why a file could not be read. Deliberately coarse: the response never says more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadError {
+    NotFound,
+    /// The path names a directory (the caller may then look for its `index.html`).
+    IsDirectory,
+    /// Anything else: permissions, a name too long, an I/O failure.
+    Other,
+}
+
+/// A read-only tree of files addressed by `/`-joined relative paths (`css/site.css`;
+/// the empty path is the root directory). Paths given here are already checked safe.
+pub trait FileSource {
+    fn read(&self, rel: &str) -> Result<Vec<u8>, ReadError>;
+}
+
+/// The real file system under a root directory. In the component the root is `/`, the
+/// mount that `spin.toml` (or `wasmtime serve --dir static::/`) preopens.
+#[derive(Debug, Clone)]
+pub struct StdFs {
+    root: PathBuf,
+}
+
+impl StdFs {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+}
+
+impl FileSource for StdFs {
+    fn read(&self, rel: &str) -> Result<Vec<u8>, ReadError> {
+        let path = self.root.join(rel);
+        match std::fs::read(&path) {
+            Ok(bytes) => Ok(bytes),
+            Err(e) if e.kind() == ErrorKind::NotFound => Err(ReadError::NotFound),
+            Err(e) if e.kind() == ErrorKind::IsADirectory => Err(ReadError::IsDirectory),
+            // Reading a directory fails differently across hosts (EISDIR, EBADF, ...);
+            // only on this error path is the extra `stat` worth paying.
+            Err(e) => match std::fs::metadata(&path) {
+                Ok(m) if m.is_dir() => Err(ReadError::IsDirectory),
+                _ => {
+                    // `ENOTDIR` (a file used as a directory) is an ordinary miss.
+                    if e.kind() != ErrorKind::NotADirectory {
+                        eprintln!("static-files: reading {rel:?}: {:?}", e.kind());
+                    }
+                    Err(ReadError::Other)
+                }
+            },
+        }
+    }
+}
+
+/// An in-memory tree for tests: file paths to contents. Directories exist implicitly,
+/// as the prefixes of file paths.
+#[derive(Debug, Clone, Default)]
+pub struct MemFs {
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+impl MemFs {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a file; `rel` is like `css/site.css` (no leading `/`).
+    pub fn with(mut self, rel: &str, body: impl Into<Vec<u8>>) -> Self {
+        self.files.insert(rel.to_owned(), body.into());
+        self
+    }
+}
+
+impl FileSource for MemFs {
+    fn read(&self, rel: &str) -> Result<Vec<u8>, ReadError> {
+        if let Some(body) = self.files.get(rel) {
+            return Ok(body.clone());
+        }
+        let is_dir = rel.is_empty()
+            || self.files.keys().any(|k| {
+                k.len() > rel.len() && k.starts_with(rel) && k.as_bytes()[rel.len()] == b'/'
+            });
+        Err(if is_dir {
+            ReadError::IsDirectory
+        } else {
+            ReadError::NotFound
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memfs_files_and_directories() {
+        let fs = MemFs::new().with("a/b/c.txt", "x").with("top.txt", "y");
+        assert_eq!(fs.read("a/b/c.txt"), Ok(b"x".to_vec()));
+        assert_eq!(fs.read("top.txt"), Ok(b"y".to_vec()));
+        assert_eq!(fs.read(""), Err(ReadError::IsDirectory));
+        assert_eq!(fs.read("a"), Err(ReadError::IsDirectory));
+        assert_eq!(fs.read("a/b"), Err(ReadError::IsDirectory));
+        assert_eq!(fs.read("a/b/c"), Err(ReadError::NotFound));
+        assert_eq!(fs.read("a/bb"), Err(ReadError::NotFound));
+        assert_eq!(fs.read("missing"), Err(ReadError::NotFound));
+    }
+
+    /// A throwaway directory under the system temp dir, removed on drop.
+    struct TempDir(PathBuf);
+
+    impl TempDir {
+        fn new(tag: &str) -> Self {
+            let dir = std::env::temp_dir().join(format!(
+                "static-files-test-{tag}-{}-{:?}",
+                std::process::id(),
+                std::time::SystemTime::now()
+            ));
+            std::fs::create_dir_all(&dir).unwrap();
+            TempDir(dir)
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    #[test]
+    fn stdfs_maps_errors() {
+        let tmp = TempDir::new("stdfs");
+        std::fs::create_dir_all(tmp.0.join("docs")).unwrap();
+        std::fs::write(tmp.0.join("docs/index.html"), "<p>docs</p>").unwrap();
+        std::fs::write(tmp.0.join("a.txt"), "hello").unwrap();
+        let fs = StdFs::new(&tmp.0);
+
+        assert_eq!(fs.read("a.txt"), Ok(b"hello".to_vec()));
+        assert_eq!(fs.read("docs/index.html"), Ok(b"<p>docs</p>".to_vec()));
+        assert_eq!(fs.read("docs"), Err(ReadError::IsDirectory));
+        assert_eq!(fs.read(""), Err(ReadError::IsDirectory));
+        assert_eq!(fs.read("nope.txt"), Err(ReadError::NotFound));
+        assert_eq!(fs.read("nope/x.txt"), Err(ReadError::NotFound));
+        // A file used as a directory: a miss, not a crash.
+        assert_eq!(fs.read("a.txt/x"), Err(ReadError::Other));
+        // A name longer than any file system allows.
+        assert_eq!(fs.read(&"n".repeat(5000)), Err(ReadError::Other));
+    }
+}
