@@ -3,6 +3,7 @@
 //! Everything that decides an answer is plain Rust over `http` types (see [`respond`]),
 //! so it runs natively in unit tests and benchmarks; this file is only the Spin entry.
 
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod access_log;
 mod iseven;
 mod json;
@@ -16,64 +17,27 @@ mod students;
 
 pub use router::respond;
 
-use std::time::Instant;
+/// The Spin entry point; only built for wasm (natively, the export's symbol name,
+/// `wasi:http/incoming-handler@0.2.0#handle`, breaks the cdylib's linker script).
+#[cfg(target_arch = "wasm32")]
+#[spin_sdk::http_component]
+async fn handle(req: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
+    use http::header::{ACCEPT, IF_NONE_MATCH};
 
-use http::header::{HeaderMap, HeaderName, HeaderValue};
-use spin_sdk::http::{IncomingRequest, Method as SpinMethod};
-use spin_sdk::http_component;
-
-/// The Spin entry point. It takes the raw `IncomingRequest` rather than `http::Request`:
-/// the SDK's conversion to `http::Request` panics (a trap, so a 500) on targets that
-/// `http::Uri` refuses, and it would read the request body, which no route here needs.
-#[http_component]
-fn handle(req: IncomingRequest) -> http::Response<Vec<u8>> {
-    let started = Instant::now();
-    let target = req.path_with_query().unwrap_or_else(|| "/".to_owned());
-    let method = method(&req.method());
-    let res = respond(&method, &target, &headers(&req));
+    let started = std::time::Instant::now();
+    let target = spin_glue::target(&req);
+    let method = spin_glue::method(&req).unwrap_or(http::Method::POST); // any other: 405
+    let res = respond(
+        &method,
+        &target,
+        &spin_glue::headers(&req, &[ACCEPT, IF_NONE_MATCH]),
+    );
     let path = target.split('?').next().unwrap_or_default();
+    let (status, bytes) = (res.status().as_u16(), res.body().len());
+    spin_glue::send(res, out).await;
     let micros = started.elapsed().as_micros();
     println!(
         "{}",
-        access_log::line(
-            method.as_str(),
-            path,
-            res.status().as_u16(),
-            res.body().len(),
-            micros
-        )
+        access_log::line(method.as_str(), path, status, bytes, micros)
     );
-    res
-}
-
-/// The request headers the answer depends on (only those: copying all costs time).
-fn headers(req: &IncomingRequest) -> HeaderMap {
-    let fields = req.headers();
-    let mut map = HeaderMap::new();
-    for name in [http::header::ACCEPT, http::header::IF_NONE_MATCH] {
-        for value in fields.get(&name.as_str().to_owned()) {
-            if let Ok(value) = HeaderValue::from_bytes(&value) {
-                map.append(HeaderName::clone(&name), value);
-            }
-        }
-    }
-    map
-}
-
-fn method(m: &SpinMethod) -> http::Method {
-    match m {
-        SpinMethod::Get => http::Method::GET,
-        SpinMethod::Head => http::Method::HEAD,
-        SpinMethod::Post => http::Method::POST,
-        SpinMethod::Put => http::Method::PUT,
-        SpinMethod::Delete => http::Method::DELETE,
-        SpinMethod::Patch => http::Method::PATCH,
-        SpinMethod::Options => http::Method::OPTIONS,
-        SpinMethod::Connect => http::Method::CONNECT,
-        SpinMethod::Trace => http::Method::TRACE,
-        // Any other token is answered 405 like the rest; its exact name does not matter.
-        SpinMethod::Other(o) => {
-            http::Method::from_bytes(o.as_bytes()).unwrap_or(http::Method::POST)
-        }
-    }
 }

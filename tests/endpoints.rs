@@ -194,7 +194,7 @@ fn other_methods_are_405_with_allow() {
             assert_eq!(reply.status, 405, "{method} {target}");
             assert_eq!(
                 reply.header("allow"),
-                Some("GET, HEAD"),
+                Some("GET, HEAD, OPTIONS"),
                 "{method} {target}"
             );
         }

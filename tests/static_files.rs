@@ -47,7 +47,7 @@ fn head_has_no_body() {
 fn other_methods_are_405() {
     let reply = request("POST", "/static/index.html", &[("Content-Length", "0")]);
     assert_eq!(reply.status, 405);
-    assert_eq!(reply.header("allow"), Some("GET, HEAD"));
+    assert_eq!(reply.header("allow"), Some("GET, HEAD, OPTIONS"));
 }
 
 /// Nothing outside the mount may come back: not the manifest one level up, not the
