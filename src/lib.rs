@@ -26,7 +26,7 @@ async fn handle(req: spin_sdk::http::IncomingRequest, out: spin_sdk::http::Respo
 
     let started = std::time::Instant::now();
     let target = spin_glue::target(&req);
-    let method = spin_glue::method(&req).unwrap_or(http::Method::POST); // any other: 405
+    let method = spin_glue::method(&req.method()).unwrap_or(http::Method::POST); // any other: 405
     let res = respond(
         &method,
         &target,

@@ -1,6 +1,6 @@
 //! The route table and the method rules shared by every route.
 
-use http::header::{HeaderMap, HeaderValue, ALLOW};
+use http::header::{HeaderMap, HeaderValue, ALLOW, CONTENT_LENGTH};
 use http::{Method, Response, StatusCode};
 
 use crate::render::render;
@@ -59,9 +59,13 @@ pub fn respond(method: &Method, target: &str, headers: &HeaderMap) -> Response<V
         res.headers_mut()
             .insert(ALLOW, HeaderValue::from_static(ALLOWED));
     }
-    // HEAD: the same status and headers as GET, on every path, without the body.
+    // HEAD: the same status and headers as GET, on every path, without the body, and
+    // without Content-Length too: the runtime checks it against the bytes written.
     if method == Method::HEAD {
         res.body_mut().clear();
+    } else if res.status() != StatusCode::NOT_MODIFIED {
+        let length = HeaderValue::from(res.body().len());
+        res.headers_mut().insert(CONTENT_LENGTH, length);
     }
     res
 }
@@ -83,6 +87,7 @@ mod tests {
         let res = get("/");
         assert_eq!(res.status(), StatusCode::OK);
         assert_eq!(res.headers()["content-type"], "text/plain; charset=utf-8");
+        assert_eq!(res.headers()["content-length"], "11");
         assert_eq!(res.body(), b"Hello World");
     }
 
@@ -171,7 +176,9 @@ mod tests {
             let g = get(target);
             let h = call(Method::HEAD, target);
             assert_eq!(h.status(), g.status(), "{target}");
-            assert_eq!(h.headers(), g.headers(), "{target}");
+            let mut without_length = g.headers().clone();
+            without_length.remove(CONTENT_LENGTH);
+            assert_eq!(h.headers(), &without_length, "{target}");
             assert!(h.body().is_empty(), "{target}");
         }
     }

@@ -13,10 +13,10 @@ use spin_sdk::http::{
     Fields, IncomingRequest, Method as SpinMethod, OutgoingResponse, ResponseOutparam,
 };
 
-/// The request's method as `http::Method`, or `None` for an extension method: every
-/// route answers those 405, whatever their name.
-pub fn method(req: &IncomingRequest) -> Option<http::Method> {
-    Some(match req.method() {
+/// The request's method as `http::Method`. The SDK's own conversion panics on an odd
+/// token; here any extension method is `None`, for the caller to answer 405.
+pub fn method(m: &SpinMethod) -> Option<http::Method> {
+    Some(match m {
         SpinMethod::Get => http::Method::GET,
         SpinMethod::Head => http::Method::HEAD,
         SpinMethod::Post => http::Method::POST,
@@ -35,16 +35,21 @@ pub fn target(req: &IncomingRequest) -> String {
     req.path_with_query().unwrap_or_else(|| "/".to_owned())
 }
 
-/// Just the named request headers: a handler reads a few, and copying all costs time.
-/// Values that are not valid header values are dropped.
+/// Just the `wanted` request headers: a handler reads a few, and copying all costs time.
 pub fn headers(req: &IncomingRequest, wanted: &[HeaderName]) -> HeaderMap {
-    let fields = req.headers();
+    select_headers(req.headers().entries(), wanted)
+}
+
+/// The `wanted` headers among `entries`, names matched case-insensitively. A value
+/// `http` refuses (control characters) is dropped, as if the header were absent.
+pub fn select_headers(entries: Vec<(String, Vec<u8>)>, wanted: &[HeaderName]) -> HeaderMap {
     let mut map = HeaderMap::new();
-    for name in wanted {
-        for value in fields.get(&name.as_str().to_owned()) {
-            if let Ok(value) = HeaderValue::from_bytes(&value) {
-                map.append(name.clone(), value);
-            }
+    for (name, value) in entries {
+        let known = wanted
+            .iter()
+            .find(|h| h.as_str().eq_ignore_ascii_case(&name));
+        if let (Some(h), Ok(value)) = (known, HeaderValue::from_bytes(&value)) {
+            map.append(h.clone(), value);
         }
     }
     map
@@ -66,5 +71,48 @@ pub async fn send(res: http::Response<Vec<u8>>, out: ResponseOutparam) {
     let _ = response.set_status_code(parts.status.as_u16());
     if let Err(e) = out.set_with_body(response, body).await {
         eprintln!("writing the response body: {e:?}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::header::{ACCEPT, ACCEPT_ENCODING, IF_NONE_MATCH};
+
+    #[test]
+    fn methods_map_without_panicking() {
+        assert_eq!(method(&SpinMethod::Get), Some(http::Method::GET));
+        assert_eq!(method(&SpinMethod::Head), Some(http::Method::HEAD));
+        assert_eq!(method(&SpinMethod::Options), Some(http::Method::OPTIONS));
+        assert_eq!(method(&SpinMethod::Other("PURGE".into())), None);
+        assert_eq!(method(&SpinMethod::Other("BAD METHOD".into())), None);
+        assert_eq!(method(&SpinMethod::Other(String::new())), None);
+    }
+
+    #[test]
+    fn only_wanted_headers_are_kept_with_every_value() {
+        let map = select_headers(
+            vec![
+                ("If-None-Match".into(), b"\"a\"".to_vec()),
+                ("accept-encoding".into(), b"gzip".to_vec()),
+                ("ACCEPT-ENCODING".into(), b"br".to_vec()),
+                ("accept".into(), b"*/*".to_vec()),
+                ("bad name".into(), b"x".to_vec()),
+            ],
+            &[IF_NONE_MATCH, ACCEPT_ENCODING],
+        );
+        assert_eq!(map.len(), 3);
+        assert_eq!(map.get_all(ACCEPT_ENCODING).iter().count(), 2);
+        assert_eq!(map[IF_NONE_MATCH], "\"a\"");
+        assert!(map.get(ACCEPT).is_none());
+    }
+
+    #[test]
+    fn unrepresentable_values_are_dropped() {
+        let map = select_headers(vec![("accept".into(), b"a\nb".to_vec())], &[ACCEPT]);
+        assert!(map.is_empty());
+        // Bytes above 0x7f are legal in a value and kept, for the handler to judge.
+        let map = select_headers(vec![("accept".into(), b"\xff".to_vec())], &[ACCEPT]);
+        assert_eq!(map[ACCEPT].as_bytes(), b"\xff");
     }
 }

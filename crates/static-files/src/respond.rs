@@ -1,10 +1,19 @@
 //! The whole request → response decision, as a pure function over `http` types and a
-//! [`FileSource`]. Later features (ETag, Range, Cache-Control, compression) belong here,
-//! between reading the file and `finish` (which frames the body last).
+//! [`FileSource`]. The order of the rules follows RFC 9110 §13.2.2: find the file, choose
+//! its representation (content coding, or a byte range of the identity bytes), evaluate
+//! `If-None-Match`, then `Range`; `finish` frames the body last.
 
-use http::header::{ALLOW, CONTENT_LENGTH, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
+use http::header::{
+    ACCEPT_ENCODING, ACCEPT_RANGES, ALLOW, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_LENGTH,
+    CONTENT_RANGE, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, IF_NONE_MATCH, IF_RANGE, RANGE,
+    REFERRER_POLICY, VARY, X_CONTENT_TYPE_OPTIONS,
+};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Response, StatusCode};
+use http_rules::etag;
+use http_rules::range::{self, Range};
 
+use crate::caching;
+use crate::encoding::{self, Coding};
 use crate::fs::{FileSource, ReadError};
 use crate::mime;
 use crate::path::{self, SafePath};
@@ -15,8 +24,38 @@ use crate::path::{self, SafePath};
 pub const SPIN_PATH_INFO: HeaderName = HeaderName::from_static("spin-path-info");
 
 /// Every request header [`respond()`] reads; the host layer copies only these, so a header
-/// a later feature reads (If-None-Match, Range, Accept-Encoding) must be added here.
-pub const REQUEST_HEADERS: [HeaderName; 1] = [SPIN_PATH_INFO];
+/// a later feature reads must be added here.
+pub const REQUEST_HEADERS: [HeaderName; 5] = [
+    SPIN_PATH_INFO,
+    IF_NONE_MATCH,
+    IF_RANGE,
+    RANGE,
+    ACCEPT_ENCODING,
+];
+
+/// The methods this component answers, for `Allow` on 204 (OPTIONS) and 405.
+pub const ALLOWED_METHODS: &str = "GET, HEAD, OPTIONS";
+
+/// For HTML files. The pages served here use no scripts, styles, images, frames or
+/// forms, so everything is denied: injected markup can load and send nothing.
+pub const HTML_CSP: &str =
+    "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/// What the deployment configures, read from the component's environment by the Spin
+/// entry (`lib.rs`) and passed in, so that [`respond()`] stays pure.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `Cache-Control` on every 200, 206 and 304.
+    pub cache_control: HeaderValue,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            cache_control: caching::default_cache_control(),
+        }
+    }
+}
 
 /// The raw path to serve: Spin's `spin-path-info` when present, else the request's own
 /// URI path (as under `wasmtime serve`, where the component receives every path).
@@ -34,40 +73,160 @@ pub fn respond(
     uri_path: &str,
     headers: &HeaderMap,
     fs: &impl FileSource,
+    settings: &Settings,
 ) -> Response<Vec<u8>> {
     let head = match *method {
         Method::GET => false,
         Method::HEAD => true,
+        Method::OPTIONS => return options(),
         _ => return method_not_allowed(),
     };
-    finish(serve(path_info(uri_path, headers), fs), head)
+    let res = serve(path_info(uri_path, headers), headers, head, fs, settings);
+    finish(res, head)
 }
 
-/// The 405 for any method but GET and HEAD.
+/// The 405 for any method but GET, HEAD and OPTIONS.
 pub fn method_not_allowed() -> Response<Vec<u8>> {
-    let mut res = finish(text(StatusCode::METHOD_NOT_ALLOWED), false);
-    res.headers_mut()
-        .insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
-    res
+    let mut res = text(StatusCode::METHOD_NOT_ALLOWED);
+    set(&mut res, ALLOW, ALLOWED_METHODS);
+    finish(res, false)
 }
 
-/// The GET response for a raw path.
-fn serve(raw_path: &[u8], fs: &impl FileSource) -> Response<Vec<u8>> {
+/// `OPTIONS` on any path, valid or not: what the component allows, and no body.
+fn options() -> Response<Vec<u8>> {
+    let mut res = Response::new(Vec::new());
+    *res.status_mut() = StatusCode::NO_CONTENT;
+    set(&mut res, ALLOW, ALLOWED_METHODS);
+    finish(res, false)
+}
+
+/// The GET (or HEAD) response for a raw path, before framing.
+fn serve(
+    raw_path: &[u8],
+    headers: &HeaderMap,
+    head: bool,
+    fs: &impl FileSource,
+    settings: &Settings,
+) -> Response<Vec<u8>> {
     let path = match path::resolve(raw_path) {
         Ok(p) => p,
         Err(e) => return text(e.status()),
     };
-    match read(&path, fs) {
-        Ok((name, body)) => {
-            let mut res = Response::new(body);
-            set(&mut res, CONTENT_TYPE, mime::content_type(&name));
-            set(&mut res, X_CONTENT_TYPE_OPTIONS, "nosniff");
-            res
-        }
+    let (name, body) = match read(&path, fs) {
+        Ok(found) => found,
         // Every failure is a 404: whether a path is missing, unreadable or odd is
         // nothing a client needs to know.
-        Err(_) => text(StatusCode::NOT_FOUND),
+        Err(_) => return text(StatusCode::NOT_FOUND),
+    };
+    let content_type = mime::content_type(&name);
+    let len = body.len();
+    let identity_tag = etag::strong(&body);
+
+    // The representation: a content coding by `Accept-Encoding`, unless a byte range is
+    // served, which is always of the identity bytes (a range of gzip output would be
+    // useless to resume with, and its tag would have to promise byte-identical gzip).
+    let accept_encoding = joined(headers, &ACCEPT_ENCODING);
+    let accept_encoding = accept_encoding.as_deref();
+    let compressible = encoding::compressible(content_type);
+    let Some(mut coding) = encoding::negotiate(accept_encoding, compressible, len) else {
+        // Refusing is the explicit answer (RFC 9110 §15.5.7): the client said it cannot
+        // use what we have, and sending it anyway would hide the mismatch.
+        return text(StatusCode::NOT_ACCEPTABLE);
+    };
+    let range = requested_range(headers, head, accept_encoding, &identity_tag, len);
+    if range != Range::Full {
+        coding = Coding::Identity;
     }
+    let tag = caching::representation_tag(&identity_tag, coding);
+
+    let mut res = if caching::not_modified(headers, &tag) {
+        let mut res = Response::new(Vec::new());
+        *res.status_mut() = StatusCode::NOT_MODIFIED;
+        res
+    } else {
+        match range {
+            Range::Full => {
+                // A HEAD's body is dropped anyway; its headers do not depend on the bytes.
+                let body = if head {
+                    Vec::new()
+                } else {
+                    encoding::encode(coding, body)
+                };
+                let mut res = Response::new(body);
+                if coding != Coding::Identity {
+                    set(&mut res, CONTENT_ENCODING, coding.token());
+                }
+                res
+            }
+            Range::Partial { start, end } => {
+                // `range::parse` keeps start <= end < len.
+                let part = body
+                    .get(start as usize..=end as usize)
+                    .unwrap_or_default()
+                    .to_vec();
+                let mut res = Response::new(part);
+                *res.status_mut() = StatusCode::PARTIAL_CONTENT;
+                set_string(
+                    &mut res,
+                    CONTENT_RANGE,
+                    format!("bytes {start}-{end}/{len}"),
+                );
+                res
+            }
+            Range::Unsatisfiable => {
+                let mut res = text(StatusCode::RANGE_NOT_SATISFIABLE);
+                set_string(&mut res, CONTENT_RANGE, format!("bytes */{len}"));
+                set(&mut res, ACCEPT_RANGES, "bytes");
+                return res;
+            }
+        }
+    };
+
+    // Validator and freshness: on 200, 206 and 304 alike (RFC 9110 §15.4.5 asks a 304
+    // for the ETag and Cache-Control a 200 would carry).
+    set_string(&mut res, ETAG, tag);
+    res.headers_mut()
+        .insert(CACHE_CONTROL, settings.cache_control.clone());
+    if res.status() != StatusCode::NOT_MODIFIED {
+        set(&mut res, CONTENT_TYPE, content_type);
+        set(&mut res, ACCEPT_RANGES, "bytes");
+        if content_type.starts_with("text/html") {
+            set(&mut res, CONTENT_SECURITY_POLICY, HTML_CSP);
+            set(&mut res, REFERRER_POLICY, "no-referrer");
+        }
+    }
+    res
+}
+
+/// The range to serve: `Range::Full` unless the request is a GET with a `Range` that
+/// `If-Range` allows and the client accepts the identity coding (ranges are only ever of
+/// the identity bytes). Ranges are defined for GET alone, and RFC 9110 §14.2 says to
+/// ignore `Range` on any other method: so a HEAD answers as a GET without `Range` would.
+fn requested_range(
+    headers: &HeaderMap,
+    head: bool,
+    accept_encoding: Option<&str>,
+    identity_tag: &str,
+    len: usize,
+) -> Range {
+    let Some(value) = headers.get(RANGE).and_then(|v| v.to_str().ok()) else {
+        return Range::Full;
+    };
+    if head
+        || !encoding::identity_acceptable(accept_encoding)
+        || !caching::range_allowed(headers, identity_tag)
+    {
+        return Range::Full;
+    }
+    range::parse(value, len as u64)
+}
+
+/// All lines of a list header joined into one value (`None` when absent). A line that is
+/// not valid text is skipped, as if it had not been sent.
+fn joined(headers: &HeaderMap, name: &HeaderName) -> Option<String> {
+    let mut lines = headers.get_all(name).iter().filter_map(|v| v.to_str().ok());
+    let first = lines.next()?.to_owned();
+    Some(lines.fold(first, |all, line| all + ", " + line))
 }
 
 /// Reads the file a safe path names, falling back to a directory's `index.html`.
@@ -92,21 +251,31 @@ fn text(status: StatusCode) -> Response<Vec<u8>> {
         StatusCode::BAD_REQUEST => b"Bad Request\n",
         StatusCode::NOT_FOUND => b"Not Found\n",
         StatusCode::METHOD_NOT_ALLOWED => b"Method Not Allowed\n",
+        StatusCode::NOT_ACCEPTABLE => b"Not Acceptable: no content coding you accept\n",
+        StatusCode::RANGE_NOT_SATISFIABLE => b"Range Not Satisfiable\n",
         _ => b"Error\n",
     };
     let mut res = Response::new(body.to_vec());
     *res.status_mut() = status;
     set(&mut res, CONTENT_TYPE, "text/plain; charset=utf-8");
-    set(&mut res, X_CONTENT_TYPE_OPTIONS, "nosniff");
     res
 }
 
-/// Framing, done last so it always matches the final body. GET gets an exact
-/// `Content-Length` (the host then need not chunk). HEAD drops the body and sends no
-/// length: wasi-http hosts check the declared length against the bytes written, so a
+/// Done last on every answer. Adds what every answer carries: `nosniff`, and
+/// `Vary: Accept-Encoding` (even a 404 or a PNG: whether the answer is gzip or a 406
+/// depends on that header, and a cache must not hand one client's answer to another).
+/// Then frames the body, so the length always matches it: GET gets an exact
+/// `Content-Length` (the host then need not chunk). HEAD, 204 and 304 carry no body and
+/// no length: wasi-http hosts check the declared length against the bytes written, so a
 /// HEAD declaring the GET's length with an empty body would fail there.
 fn finish(mut res: Response<Vec<u8>>, head: bool) -> Response<Vec<u8>> {
-    if head {
+    set(&mut res, X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(&mut res, VARY, "Accept-Encoding");
+    let bodiless = matches!(
+        res.status(),
+        StatusCode::NO_CONTENT | StatusCode::NOT_MODIFIED
+    );
+    if head || bodiless {
         res.body_mut().clear();
         res.headers_mut().remove(CONTENT_LENGTH);
     } else {
@@ -116,9 +285,17 @@ fn finish(mut res: Response<Vec<u8>>, head: bool) -> Response<Vec<u8>> {
     res
 }
 
-fn set(res: &mut Response<Vec<u8>>, name: http::HeaderName, value: &'static str) {
+fn set(res: &mut Response<Vec<u8>>, name: HeaderName, value: &'static str) {
     res.headers_mut()
         .insert(name, HeaderValue::from_static(value));
+}
+
+/// For values built at run time (tags, ranges): always ASCII, but a refused value is
+/// left out rather than allowed to panic.
+fn set_string(res: &mut Response<Vec<u8>>, name: HeaderName, value: String) {
+    if let Ok(value) = HeaderValue::try_from(value) {
+        res.headers_mut().insert(name, value);
+    }
 }
 
 #[cfg(test)]
@@ -141,6 +318,36 @@ mod tests {
             .with("hello world.txt", "spaced")
             .with("café.txt", "accent")
             .with("%2e%2e", "literal name")
+            .with("big.html", BIG_HTML)
+            .with("big.css", BIG_CSS)
+            .with("big.png", vec![7u8; 4096])
+    }
+
+    /// Over the compression threshold, and compressible.
+    const BIG_HTML: &str = concat!(
+        "<!doctype html><title>animals</title><ul>",
+        "<li>Snake</li><li>Horse</li><li>Mouse</li><li>Bird</li><li>Snake</li>",
+        "<li>Horse</li><li>Mouse</li><li>Bird</li><li>Snake</li><li>Horse</li>",
+        "<li>Mouse</li><li>Bird</li><li>Snake</li><li>Horse</li><li>Mouse</li>",
+        "<li>Bird</li><li>Snake</li><li>Horse</li><li>Mouse</li><li>Bird</li></ul>"
+    );
+    const BIG_CSS: &str = concat!(
+        "body { margin: 0; padding: 0; font-family: sans-serif; }\n",
+        "h1 { margin: 0; padding: 0; font-family: serif; }\n",
+        "h2 { margin: 0; padding: 0; font-family: serif; }\n",
+        "ul { margin: 0; padding: 0; list-style: none; }\n",
+        "li { margin: 0; padding: 0; list-style: none; }\n",
+        "p { margin: 0 0 1em 0; padding: 0; line-height: 1.5; }\n",
+    );
+
+    /// `respond` with the default settings, as most tests want.
+    fn respond(
+        method: &Method,
+        path: &str,
+        headers: &HeaderMap,
+        fs: &impl FileSource,
+    ) -> Response<Vec<u8>> {
+        super::respond(method, path, headers, fs, &Settings::default())
     }
 
     fn get(path: &str) -> Response<Vec<u8>> {
@@ -149,6 +356,24 @@ mod tests {
 
     fn header<'a>(res: &'a Response<Vec<u8>>, name: &str) -> Option<&'a str> {
         res.headers().get(name).map(|v| v.to_str().unwrap())
+    }
+
+    /// A request with headers, on the test site, with the default settings.
+    fn ask(method: Method, path: &str, headers: &[(&str, &str)]) -> Response<Vec<u8>> {
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            let name = HeaderName::from_bytes(name.as_bytes()).unwrap();
+            map.append(name, HeaderValue::from_str(value).unwrap());
+        }
+        respond(&method, path, &map, &site())
+    }
+
+    fn tag_of(body: &str) -> String {
+        etag::strong(body.as_bytes())
+    }
+
+    fn gzip_tag_of(body: &str) -> String {
+        caching::representation_tag(&tag_of(body), Coding::Gzip)
     }
 
     fn assert_not_found(res: &Response<Vec<u8>>, what: &str) {
@@ -264,17 +489,35 @@ mod tests {
     #[test]
     fn other_methods_are_405() {
         for m in [
-            "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT", "PURGE",
+            "POST", "PUT", "DELETE", "PATCH", "TRACE", "CONNECT", "PURGE",
         ] {
             let method = Method::from_bytes(m.as_bytes()).unwrap();
             // Even for a path that exists, and one that is malformed.
             for path in ["/index.html", "/%zz"] {
                 let res = respond(&method, path, &HeaderMap::new(), &site());
                 assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED, "{m} {path}");
-                assert_eq!(header(&res, "allow"), Some("GET, HEAD"));
+                assert_eq!(header(&res, "allow"), Some("GET, HEAD, OPTIONS"));
                 assert_eq!(res.body(), b"Method Not Allowed\n");
                 assert_eq!(header(&res, "content-length"), Some("19"));
+                assert_eq!(header(&res, "x-content-type-options"), Some("nosniff"));
             }
+        }
+        assert_eq!(
+            header(&method_not_allowed(), "allow"),
+            Some("GET, HEAD, OPTIONS")
+        );
+    }
+
+    #[test]
+    fn options_is_204_with_allow_on_any_path() {
+        for path in ["/index.html", "/", "/nope", "/%zz", "/../x", "*"] {
+            let res = respond(&Method::OPTIONS, path, &HeaderMap::new(), &site());
+            assert_eq!(res.status(), StatusCode::NO_CONTENT, "{path}");
+            assert_eq!(header(&res, "allow"), Some("GET, HEAD, OPTIONS"));
+            assert!(res.body().is_empty());
+            // RFC 9110 §8.6: no Content-Length on a 204.
+            assert_eq!(header(&res, "content-length"), None);
+            assert_eq!(header(&res, "x-content-type-options"), Some("nosniff"));
         }
     }
 
@@ -407,6 +650,461 @@ mod tests {
             &MemFs::new(),
         );
         assert_not_found(&res, "double-encoded, no such file");
+    }
+
+    // ---- Validators, caching ----
+
+    #[test]
+    fn ok_answers_carry_etag_cache_control_ranges_and_vary() {
+        let res = get("/css/site.css");
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(header(&res, "etag"), Some(tag_of("body{}").as_str()));
+        assert_eq!(
+            header(&res, "cache-control"),
+            Some(caching::DEFAULT_CACHE_CONTROL)
+        );
+        assert_eq!(header(&res, "accept-ranges"), Some("bytes"));
+        assert_eq!(header(&res, "vary"), Some("Accept-Encoding"));
+        assert_eq!(header(&res, "content-encoding"), None);
+        // The directory index too: its tag is that of the file read.
+        assert_eq!(header(&get("/"), "etag"), Some(tag_of(INDEX).as_str()));
+    }
+
+    #[test]
+    fn cache_control_comes_from_the_settings() {
+        let settings = Settings {
+            cache_control: caching::cache_control(Some("public, max-age=600")).unwrap(),
+        };
+        let mut headers = HeaderMap::new();
+        let res = super::respond(&Method::GET, "/index.html", &headers, &site(), &settings);
+        assert_eq!(header(&res, "cache-control"), Some("public, max-age=600"));
+        headers.insert(IF_NONE_MATCH, HeaderValue::from_static("*"));
+        let res = super::respond(&Method::GET, "/index.html", &headers, &site(), &settings);
+        assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(header(&res, "cache-control"), Some("public, max-age=600"));
+    }
+
+    #[test]
+    fn matching_if_none_match_is_304() {
+        let tag = tag_of("body{}");
+        for inm in [
+            tag.clone(),
+            "*".into(),
+            format!("W/{tag}"),
+            format!("\"x\", {tag}"),
+        ] {
+            for method in [Method::GET, Method::HEAD] {
+                let res = ask(method.clone(), "/css/site.css", &[("if-none-match", &inm)]);
+                assert_eq!(res.status(), StatusCode::NOT_MODIFIED, "{method} {inm}");
+                assert!(res.body().is_empty());
+                assert_eq!(header(&res, "etag"), Some(tag.as_str()));
+                assert_eq!(
+                    header(&res, "cache-control"),
+                    Some(caching::DEFAULT_CACHE_CONTROL)
+                );
+                assert_eq!(header(&res, "vary"), Some("Accept-Encoding"));
+                assert_eq!(header(&res, "x-content-type-options"), Some("nosniff"));
+                assert_eq!(header(&res, "content-length"), None);
+            }
+        }
+    }
+
+    #[test]
+    fn other_if_none_match_is_200() {
+        for inm in ["\"x\"", "garbage", "W/\"x\"", ""] {
+            let res = ask(Method::GET, "/css/site.css", &[("if-none-match", inm)]);
+            assert_eq!(res.status(), StatusCode::OK, "{inm}");
+            assert_eq!(res.body(), b"body{}");
+        }
+        // A tag of another file, and a missing file (no 304 for what does not exist).
+        let res = ask(
+            Method::GET,
+            "/index.html",
+            &[("if-none-match", &tag_of("body{}"))],
+        );
+        assert_eq!(res.status(), StatusCode::OK);
+        let res = ask(Method::GET, "/nope", &[("if-none-match", "*")]);
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    }
+
+    // ---- Content coding ----
+
+    #[test]
+    fn gzip_for_big_text_when_accepted() {
+        for path in ["/big.html", "/big.css"] {
+            let identity = get(path);
+            let res = ask(
+                Method::GET,
+                path,
+                &[("accept-encoding", "gzip, deflate, br")],
+            );
+            assert!(
+                identity.body().len() >= encoding::MIN_COMPRESS_LEN,
+                "{path} is big"
+            );
+            assert_eq!(res.status(), StatusCode::OK, "{path}");
+            assert_eq!(header(&res, "content-encoding"), Some("gzip"), "{path}");
+            assert_eq!(header(&res, "vary"), Some("Accept-Encoding"));
+            let plain = encoding::gunzip(res.body());
+            assert_eq!(&plain, identity.body());
+            assert!(res.body().len() < plain.len());
+            assert_eq!(
+                header(&res, "content-length"),
+                Some(res.body().len().to_string().as_str())
+            );
+            // A different representation, a different strong tag.
+            let gz_tag =
+                caching::representation_tag(header(&identity, "etag").unwrap(), Coding::Gzip);
+            assert_eq!(header(&res, "etag"), Some(gz_tag.as_str()));
+            assert_ne!(header(&res, "etag"), header(&identity, "etag"));
+            assert_eq!(
+                header(&res, "content-type"),
+                header(&identity, "content-type")
+            );
+            assert_eq!(header(&res, "accept-ranges"), Some("bytes"));
+        }
+    }
+
+    #[test]
+    fn q_values_decide_the_coding() {
+        let coding = |ae: &str| {
+            let res = ask(Method::GET, "/big.html", &[("accept-encoding", ae)]);
+            assert_eq!(res.status(), StatusCode::OK, "{ae}");
+            header(&res, "content-encoding").map(str::to_owned)
+        };
+        assert_eq!(coding("gzip"), Some("gzip".into()));
+        assert_eq!(coding("*"), Some("gzip".into()));
+        assert_eq!(coding("gzip;q=0.5, identity"), None);
+        assert_eq!(coding("gzip;q=0"), None);
+        assert_eq!(coding("br"), None);
+        assert_eq!(coding("identity"), None);
+        assert_eq!(coding(""), None);
+        assert_eq!(coding("gzip;q=0.1, identity;q=0"), Some("gzip".into()));
+        // Several header lines are one list.
+        let res = ask(
+            Method::GET,
+            "/big.html",
+            &[("accept-encoding", "br"), ("accept-encoding", "gzip")],
+        );
+        assert_eq!(header(&res, "content-encoding"), Some("gzip"));
+    }
+
+    #[test]
+    fn small_or_binary_files_are_not_compressed() {
+        for path in ["/css/site.css", "/index.html", "/big.png"] {
+            let res = ask(Method::GET, path, &[("accept-encoding", "gzip")]);
+            assert_eq!(res.status(), StatusCode::OK, "{path}");
+            assert_eq!(header(&res, "content-encoding"), None, "{path}");
+            assert_eq!(header(&res, "vary"), Some("Accept-Encoding"), "{path}");
+        }
+        // Unless identity is refused: then a small text file is gzipped after all.
+        let res = ask(
+            Method::GET,
+            "/css/site.css",
+            &[("accept-encoding", "gzip, identity;q=0")],
+        );
+        assert_eq!(header(&res, "content-encoding"), Some("gzip"));
+        assert_eq!(encoding::gunzip(res.body()), b"body{}");
+    }
+
+    #[test]
+    fn nothing_acceptable_is_406() {
+        for (path, ae) in [
+            ("/big.html", "identity;q=0, *;q=0"),
+            ("/big.html", "br, identity;q=0"),
+            ("/css/site.css", "*;q=0"),
+            ("/big.png", "gzip, identity;q=0"),
+        ] {
+            let res = ask(Method::GET, path, &[("accept-encoding", ae)]);
+            assert_eq!(res.status(), StatusCode::NOT_ACCEPTABLE, "{path} {ae}");
+            assert_eq!(
+                res.body(),
+                b"Not Acceptable: no content coding you accept\n"
+            );
+            assert_eq!(
+                header(&res, "content-type"),
+                Some("text/plain; charset=utf-8")
+            );
+            assert_eq!(header(&res, "vary"), Some("Accept-Encoding"));
+            assert_eq!(header(&res, "x-content-type-options"), Some("nosniff"));
+            assert_eq!(header(&res, "etag"), None);
+            assert_eq!(header(&res, "content-encoding"), None);
+        }
+        // Errors are not negotiated: a missing file is still a plain 404.
+        let res = ask(Method::GET, "/nope", &[("accept-encoding", "*;q=0")]);
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    }
+
+    #[test]
+    fn if_none_match_compares_with_the_chosen_representation() {
+        let gz = [("accept-encoding", "gzip")];
+        let gz_tag = gzip_tag_of(BIG_HTML);
+        let res = ask(
+            Method::GET,
+            "/big.html",
+            &[gz[0], ("if-none-match", &gz_tag)],
+        );
+        assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(header(&res, "etag"), Some(gz_tag.as_str()));
+        // The identity tag does not validate the gzip representation, nor the reverse.
+        let res = ask(
+            Method::GET,
+            "/big.html",
+            &[gz[0], ("if-none-match", &tag_of(BIG_HTML))],
+        );
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(header(&res, "content-encoding"), Some("gzip"));
+        let res = ask(Method::GET, "/big.html", &[("if-none-match", &gz_tag)]);
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(header(&res, "content-encoding"), None);
+    }
+
+    // ---- Ranges ----
+
+    #[test]
+    fn single_ranges_are_206() {
+        let len = BIG_HTML.len();
+        for (range, start, end) in [
+            ("bytes=0-4", 0, 4),
+            ("bytes=10-", 10, len - 1),
+            ("bytes=-6", len - 6, len - 1),
+            ("bytes=5-5", 5, 5),
+            ("bytes=100-100000", 100, len - 1),
+        ] {
+            // Even when gzip is acceptable: a range is of the identity bytes.
+            let res = ask(
+                Method::GET,
+                "/big.html",
+                &[("range", range), ("accept-encoding", "gzip")],
+            );
+            assert_eq!(res.status(), StatusCode::PARTIAL_CONTENT, "{range}");
+            assert_eq!(res.body(), &BIG_HTML.as_bytes()[start..=end], "{range}");
+            let content_range = format!("bytes {start}-{end}/{len}");
+            assert_eq!(header(&res, "content-range"), Some(content_range.as_str()));
+            assert_eq!(
+                header(&res, "content-length"),
+                Some((end - start + 1).to_string().as_str())
+            );
+            assert_eq!(header(&res, "content-encoding"), None);
+            assert_eq!(header(&res, "etag"), Some(tag_of(BIG_HTML).as_str()));
+            assert_eq!(
+                header(&res, "cache-control"),
+                Some(caching::DEFAULT_CACHE_CONTROL)
+            );
+            assert_eq!(header(&res, "accept-ranges"), Some("bytes"));
+            assert_eq!(header(&res, "vary"), Some("Accept-Encoding"));
+            assert_eq!(
+                header(&res, "content-type"),
+                Some("text/html; charset=utf-8")
+            );
+        }
+    }
+
+    #[test]
+    fn unsatisfiable_range_is_416() {
+        let len = BIG_HTML.len();
+        for range in [
+            format!("bytes={len}-"),
+            "bytes=100000-100001".into(),
+            "bytes=-0".into(),
+        ] {
+            let res = ask(Method::GET, "/big.html", &[("range", &range)]);
+            assert_eq!(res.status(), StatusCode::RANGE_NOT_SATISFIABLE, "{range}");
+            let star = format!("bytes */{len}");
+            assert_eq!(header(&res, "content-range"), Some(star.as_str()));
+            assert_eq!(res.body(), b"Range Not Satisfiable\n");
+            assert_eq!(header(&res, "vary"), Some("Accept-Encoding"));
+            assert_eq!(header(&res, "x-content-type-options"), Some("nosniff"));
+        }
+        // An empty file has no satisfiable range.
+        let res = ask(Method::GET, "/empty/.keep", &[("range", "bytes=0-")]);
+        assert_eq!(res.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+        assert_eq!(header(&res, "content-range"), Some("bytes */0"));
+    }
+
+    #[test]
+    fn ignored_ranges_send_the_whole_file() {
+        for range in ["bytes=0-1,4-5", "bytes=5-1", "items=0-1", "bytes=x"] {
+            let res = ask(Method::GET, "/big.html", &[("range", range)]);
+            assert_eq!(res.status(), StatusCode::OK, "{range}");
+            assert_eq!(res.body(), BIG_HTML.as_bytes());
+            assert_eq!(header(&res, "content-range"), None);
+        }
+        // With gzip acceptable, the whole file comes gzipped as usual.
+        let res = ask(
+            Method::GET,
+            "/big.html",
+            &[("range", "bytes=0-1,4-5"), ("accept-encoding", "gzip")],
+        );
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(header(&res, "content-encoding"), Some("gzip"));
+    }
+
+    #[test]
+    fn if_range_gates_the_range() {
+        let tag = tag_of(BIG_HTML);
+        let res = ask(
+            Method::GET,
+            "/big.html",
+            &[("range", "bytes=0-4"), ("if-range", &tag)],
+        );
+        assert_eq!(res.status(), StatusCode::PARTIAL_CONTENT);
+        for if_range in [
+            format!("W/{tag}"),
+            "\"old\"".into(),
+            gzip_tag_of(BIG_HTML),
+            "Tue, 15 Nov 1994 08:12:31 GMT".into(),
+        ] {
+            let res = ask(
+                Method::GET,
+                "/big.html",
+                &[("range", "bytes=0-4"), ("if-range", &if_range)],
+            );
+            assert_eq!(res.status(), StatusCode::OK, "{if_range}");
+            assert_eq!(res.body(), BIG_HTML.as_bytes());
+        }
+    }
+
+    #[test]
+    fn range_with_identity_refused_sends_the_whole_gzip() {
+        let res = ask(
+            Method::GET,
+            "/big.html",
+            &[
+                ("range", "bytes=0-4"),
+                ("accept-encoding", "gzip, identity;q=0"),
+            ],
+        );
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(header(&res, "content-encoding"), Some("gzip"));
+        assert_eq!(encoding::gunzip(res.body()), BIG_HTML.as_bytes());
+    }
+
+    #[test]
+    fn if_none_match_wins_over_range() {
+        let tag = tag_of(BIG_HTML);
+        let res = ask(
+            Method::GET,
+            "/big.html",
+            &[("range", "bytes=0-4"), ("if-none-match", &tag)],
+        );
+        assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(header(&res, "etag"), Some(tag.as_str()));
+        assert_eq!(header(&res, "content-range"), None);
+    }
+
+    // ---- HEAD mirrors GET ----
+
+    #[test]
+    fn head_has_the_headers_of_get() {
+        let cases: &[(&str, &[(&str, &str)])] = &[
+            ("/big.html", &[]),
+            ("/big.html", &[("accept-encoding", "gzip")]),
+            ("/big.html", &[("accept-encoding", "*;q=0")]),
+            ("/big.html", &[("if-none-match", "*")]),
+            ("/big.png", &[]),
+            ("/nope", &[]),
+            ("/%zz", &[]),
+        ];
+        for (path, headers) in cases {
+            let get = ask(Method::GET, path, headers);
+            let head = ask(Method::HEAD, path, headers);
+            assert_eq!(head.status(), get.status(), "{path} {headers:?}");
+            assert!(head.body().is_empty());
+            let mut get_headers = get.headers().clone();
+            get_headers.remove(CONTENT_LENGTH);
+            assert_eq!(head.headers(), &get_headers, "{path} {headers:?}");
+        }
+    }
+
+    #[test]
+    fn head_ignores_range() {
+        // RFC 9110 §14.2: Range is defined for GET only. HEAD answers as GET without it.
+        let res = ask(Method::HEAD, "/big.html", &[("range", "bytes=0-4")]);
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(header(&res, "content-range"), None);
+        assert!(res.body().is_empty());
+        let res = ask(Method::HEAD, "/big.html", &[("range", "bytes=100000-")]);
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+
+    // ---- Security headers ----
+
+    #[test]
+    fn html_gets_csp_and_referrer_policy() {
+        for res in [
+            get("/index.html"),
+            get("/"),
+            get("/docs/"),
+            ask(Method::GET, "/big.html", &[("accept-encoding", "gzip")]),
+            ask(Method::GET, "/big.html", &[("range", "bytes=0-1")]),
+            ask(Method::HEAD, "/index.html", &[]),
+        ] {
+            assert_eq!(header(&res, "content-security-policy"), Some(HTML_CSP));
+            assert_eq!(
+                header(&res, "content-security-policy"),
+                Some("default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+            );
+            assert_eq!(header(&res, "referrer-policy"), Some("no-referrer"));
+        }
+        for res in [
+            get("/css/site.css"),
+            get("/big.png"),
+            get("/nope"),
+            get("/js/app.mjs"),
+        ] {
+            assert_eq!(header(&res, "content-security-policy"), None);
+            assert_eq!(header(&res, "referrer-policy"), None);
+        }
+    }
+
+    #[test]
+    fn every_answer_has_nosniff_and_vary() {
+        let answers = [
+            get("/index.html"),
+            get("/nope"),
+            get("/%zz"),
+            ask(Method::GET, "/big.html", &[("if-none-match", "*")]),
+            ask(Method::GET, "/big.html", &[("range", "bytes=0-1")]),
+            ask(Method::GET, "/big.html", &[("range", "bytes=100000-")]),
+            ask(Method::GET, "/big.html", &[("accept-encoding", "*;q=0")]),
+            ask(Method::GET, "/big.html", &[("accept-encoding", "gzip")]),
+            ask(Method::OPTIONS, "/", &[]),
+            ask(Method::POST, "/", &[]),
+            method_not_allowed(),
+        ];
+        let statuses: Vec<u16> = answers.iter().map(|r| r.status().as_u16()).collect();
+        assert_eq!(
+            statuses,
+            [200, 404, 400, 304, 206, 416, 406, 200, 204, 405, 405]
+        );
+        for res in &answers {
+            assert_eq!(
+                header(res, "x-content-type-options"),
+                Some("nosniff"),
+                "{}",
+                res.status()
+            );
+            assert_eq!(
+                header(res, "vary"),
+                Some("Accept-Encoding"),
+                "{}",
+                res.status()
+            );
+        }
+    }
+
+    #[test]
+    fn request_headers_list_covers_what_is_read() {
+        for name in [
+            "spin-path-info",
+            "if-none-match",
+            "if-range",
+            "range",
+            "accept-encoding",
+        ] {
+            assert!(REQUEST_HEADERS.iter().any(|h| h == name), "{name}");
+        }
     }
 
     /// A file source that fails in every way but "not found".

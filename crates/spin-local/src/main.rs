@@ -1,0 +1,201 @@
+//! `spin-local up`: run a Spin app locally without the Spin CLI (flags mirror `spin up`).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{anyhow, bail, Context, Result};
+use spin_local::HostOptions;
+
+const USAGE: &str = "\
+spin-local: run a Spin app's HTTP components locally (no Spin CLI needed)
+
+USAGE:
+    spin-local up [OPTIONS]
+
+OPTIONS:
+    -f, --from <PATH>             The spin.toml to run, or its directory [default: ./spin.toml]
+        --listen <ADDR>           Address to listen on [default: 127.0.0.1:3000]
+        --request-timeout <SECS>  Per-request time limit for a component [default: 30]
+        --memory-limit <MIB>      Per-request linear memory limit [default: 64]
+    -h, --help                    Print this help
+";
+
+#[derive(Debug)]
+struct UpArgs {
+    from: PathBuf,
+    opts: HostOptions,
+}
+
+#[derive(Debug)]
+enum Command {
+    Help,
+    Up(UpArgs),
+}
+
+fn parse_args(args: &[String]) -> Result<Command> {
+    let mut it = args.iter();
+    match it.next().map(String::as_str) {
+        None | Some("-h" | "--help" | "help") => return Ok(Command::Help),
+        Some("up") => {}
+        Some(other) => bail!("unknown command '{other}' (try `spin-local --help`)"),
+    }
+    let mut from = PathBuf::from("spin.toml");
+    let mut opts = HostOptions::default();
+    while let Some(arg) = it.next() {
+        // Accept both `--flag value` and `--flag=value`.
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        let mut value = |name: &str| -> Result<String> {
+            inline
+                .clone()
+                .or_else(|| it.next().cloned())
+                .ok_or_else(|| anyhow!("{name} needs a value"))
+        };
+        match flag {
+            "-h" | "--help" => return Ok(Command::Help),
+            "-f" | "--from" | "--file" => from = PathBuf::from(value(flag)?),
+            "--listen" => {
+                let v = value(flag)?;
+                opts.listen = v.parse().with_context(|| {
+                    format!("--listen: '{v}' is not an address like 127.0.0.1:3000")
+                })?;
+            }
+            "--request-timeout" => {
+                let v = value(flag)?;
+                let secs: f64 = v
+                    .parse()
+                    .ok()
+                    .filter(|s: &f64| s.is_finite() && *s > 0.0)
+                    .ok_or_else(|| {
+                        anyhow!("--request-timeout: '{v}' is not a positive number of seconds")
+                    })?;
+                opts.request_timeout = Duration::from_secs_f64(secs);
+            }
+            "--memory-limit" => {
+                let v = value(flag)?;
+                let mib: usize = v.parse().ok().filter(|m| *m > 0).ok_or_else(|| {
+                    anyhow!("--memory-limit: '{v}' is not a positive number of MiB")
+                })?;
+                opts.memory_limit_bytes = mib << 20;
+            }
+            other => bail!("unknown option '{other}' (try `spin-local --help`)"),
+        }
+    }
+    Ok(Command::Up(UpArgs { from, opts }))
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("Error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<()> {
+    let up = match parse_args(args)? {
+        Command::Help => {
+            print!("{USAGE}");
+            return Ok(());
+        }
+        Command::Up(up) => up,
+    };
+    let host = spin_local::start(&up.from, up.opts)?;
+
+    for c in host.components() {
+        let how = if c.from_cache {
+            "compile cache"
+        } else {
+            "compiled"
+        };
+        eprintln!(
+            "spin-local: component '{}' ready ({how}, {} ms)",
+            c.id,
+            c.load_time.as_millis()
+        );
+    }
+    println!("\nServing {}", host.base_url());
+    println!("Available Routes:");
+    for r in host.routes() {
+        println!("  {}: {}{}", r.component, host.base_url(), r.display);
+    }
+
+    wait_for_signal()?;
+    eprintln!("spin-local: shutting down");
+    host.shutdown();
+    Ok(())
+}
+
+/// Blocks until Ctrl-C or SIGTERM.
+fn wait_for_signal() -> Result<()> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        #[cfg(unix)]
+        {
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+            tokio::select! {
+                r = tokio::signal::ctrl_c() => r?,
+                _ = term.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        tokio::signal::ctrl_c().await?;
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_string).collect()
+    }
+
+    fn up(s: &str) -> UpArgs {
+        match parse_args(&args(s)).unwrap() {
+            Command::Up(u) => u,
+            Command::Help => panic!("help"),
+        }
+    }
+
+    #[test]
+    fn defaults_and_flags() {
+        let u = up("up");
+        assert_eq!(u.from, PathBuf::from("spin.toml"));
+        assert_eq!(u.opts.listen.to_string(), "127.0.0.1:3000");
+        let u = up(
+            "up --from x/spin.toml --listen 0.0.0.0:8080 --request-timeout 2.5 --memory-limit 16",
+        );
+        assert_eq!(u.from, PathBuf::from("x/spin.toml"));
+        assert_eq!(u.opts.listen.to_string(), "0.0.0.0:8080");
+        assert_eq!(u.opts.request_timeout, Duration::from_millis(2500));
+        assert_eq!(u.opts.memory_limit_bytes, 16 << 20);
+        let u = up("up -f app --listen=127.0.0.1:0");
+        assert_eq!(u.from, PathBuf::from("app"));
+        assert_eq!(u.opts.listen.port(), 0);
+    }
+
+    #[test]
+    fn help_and_errors() {
+        assert!(matches!(parse_args(&args("")).unwrap(), Command::Help));
+        assert!(matches!(
+            parse_args(&args("--help")).unwrap(),
+            Command::Help
+        ));
+        assert!(matches!(parse_args(&args("up -h")).unwrap(), Command::Help));
+        assert!(parse_args(&args("down")).is_err());
+        assert!(parse_args(&args("up --listen")).is_err());
+        assert!(parse_args(&args("up --listen nope")).is_err());
+        assert!(parse_args(&args("up --bogus")).is_err());
+    }
+}

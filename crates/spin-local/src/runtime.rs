@@ -1,0 +1,309 @@
+//! Per-request execution of one component: a fresh instance in a fresh `Store`, as in Spin.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context as TaskContext, Poll};
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, Context, Result};
+use bytes::Bytes;
+use http_body_util::BodyExt;
+use hyper::body::{Body, Frame, Incoming, SizeHint};
+use tokio::sync::oneshot;
+use tokio::task::AbortHandle;
+use wasmtime::component::{Component, Linker, ResourceTable};
+use wasmtime::{Engine, Store, StoreLimits, StoreLimitsBuilder, UpdateDeadline};
+use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
+use wasmtime_wasi_http::p2::bindings::ProxyPre;
+use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
+use wasmtime_wasi_http::{WasiBody, WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView};
+
+use crate::files::Mount;
+
+/// Per-request resource limits.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestLimits {
+    pub timeout: Duration,
+    pub memory_limit_bytes: usize,
+}
+
+/// The `T` of each request's `Store`.
+pub struct HostState {
+    wasi: WasiCtx,
+    http: WasiHttpCtx,
+    table: ResourceTable,
+    limits: StoreLimits,
+    hooks: DenyOutbound,
+}
+
+impl WasiView for HostState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl WasiHttpView for HostState {
+    fn http(&mut self) -> WasiHttpCtxView<'_> {
+        WasiHttpCtxView {
+            ctx: &mut self.http,
+            table: &mut self.table,
+            hooks: &mut self.hooks,
+        }
+    }
+}
+
+/// Outbound HTTP is not offered (as in Spin with `allowed_outbound_hosts = []`): every request
+/// a guest sends fails with `HttpRequestDenied`.
+struct DenyOutbound {
+    component: Arc<str>,
+}
+
+impl WasiHttpHooks for DenyOutbound {
+    fn send_request(
+        &mut self,
+        request: http::Request<WasiBody>,
+        _options: Option<wasmtime_wasi_http::RequestOptions>,
+        _fut: Box<dyn Future<Output = wasmtime_wasi_http::Result<()>> + Send>,
+    ) -> Box<
+        dyn Future<
+                Output = wasmtime_wasi_http::Result<(
+                    http::Response<WasiBody>,
+                    Box<dyn Future<Output = wasmtime_wasi_http::Result<()>> + Send>,
+                )>,
+            > + Send,
+    > {
+        eprintln!(
+            "spin-local: component '{}' tried to send an HTTP request to {}; spin-local allows no outbound HTTP",
+            self.component,
+            request.uri()
+        );
+        Box::new(async { Err(wasmtime_wasi_http::Error::HttpRequestDenied) })
+    }
+}
+
+/// WASI and `wasi:http` for every component; unknown imports are handled in `prepare`.
+pub fn build_linker(engine: &Engine) -> Result<Linker<HostState>> {
+    let mut linker = Linker::new(engine);
+    wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+    wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
+    Ok(linker)
+}
+
+/// A component ready to serve: pre-instantiated, with its WASI environment.
+pub struct ComponentRuntime {
+    pub id: String,
+    id_shared: Arc<str>,
+    pre: ProxyPre<HostState>,
+    env: Vec<(String, String)>,
+    mounts: Vec<Mount>,
+    limits: RequestLimits,
+}
+
+impl ComponentRuntime {
+    /// Links and pre-instantiates `component`. Imports this host does not provide (for example
+    /// Spin's key-value or variables interfaces) become traps, so the component still loads and
+    /// fails only if it calls them; the returned warnings say so.
+    pub fn prepare(
+        linker: &Linker<HostState>,
+        id: &str,
+        component: &Component,
+        env: Vec<(String, String)>,
+        mounts: Vec<Mount>,
+        limits: RequestLimits,
+    ) -> Result<(Self, Vec<String>)> {
+        let mut warnings = Vec::new();
+        let pre = match linker.instantiate_pre(component) {
+            Ok(pre) => pre,
+            Err(e) => {
+                let mut lenient = linker.clone();
+                lenient.define_unknown_imports_as_traps(component)?;
+                let pre = lenient
+                    .instantiate_pre(component)
+                    .map_err(anyhow::Error::from)
+                    .with_context(|| format!("cannot link component '{id}'"))?;
+                warnings.push(format!(
+                    "component '{id}' imports interfaces spin-local does not provide ({e:#}); calls to them will trap"
+                ));
+                pre
+            }
+        };
+        let pre = ProxyPre::new(pre).map_err(anyhow::Error::from).with_context(|| {
+            format!("component '{id}' does not export wasi:http/incoming-handler@0.2.x (is it a Spin HTTP component?)")
+        })?;
+        Ok((
+            Self {
+                id: id.to_string(),
+                id_shared: Arc::from(id),
+                pre,
+                env,
+                mounts,
+                limits,
+            },
+            warnings,
+        ))
+    }
+
+    fn new_store(&self, deadline: Instant) -> Result<Store<HostState>> {
+        let mut wasi = WasiCtxBuilder::new();
+        wasi.envs(&self.env)
+            .inherit_stdout()
+            .inherit_stderr()
+            // Small local files: reading them in place beats a hop to the blocking pool.
+            .allow_blocking_current_thread(true)
+            .allow_tcp(false)
+            .allow_udp(false)
+            .allow_ip_name_lookup(false);
+        for m in &self.mounts {
+            wasi.preopened_dir(&m.host, &m.guest, FsPerms::ReadOnly)
+                .map_err(anyhow::Error::from)
+                .with_context(|| format!("cannot open {} for the guest", m.host.display()))?;
+        }
+        let state = HostState {
+            wasi: wasi.build(),
+            http: WasiHttpCtx::new(),
+            table: ResourceTable::new(),
+            limits: StoreLimitsBuilder::new()
+                .memory_size(self.limits.memory_limit_bytes)
+                .build(),
+            hooks: DenyOutbound {
+                component: self.id_shared.clone(),
+            },
+        };
+        let mut store = Store::new(self.pre.engine(), state);
+        store.limiter(|s| &mut s.limits);
+        // Each epoch tick: past the deadline, trap; otherwise yield so other requests (and the
+        // timeout below) get to run even while this guest computes.
+        store.set_epoch_deadline(1);
+        store.epoch_deadline_callback(move |_| {
+            if Instant::now() >= deadline {
+                Err(wasmtime::format_err!("request deadline exceeded"))
+            } else {
+                Ok(UpdateDeadline::Yield(1))
+            }
+        });
+        Ok(store)
+    }
+
+    /// Runs the component on `req`. `Err` means the guest produced no response (trap,
+    /// deadline, instantiation failure); the caller answers 500.
+    pub async fn handle(
+        &self,
+        req: hyper::Request<Incoming>,
+    ) -> Result<hyper::Response<HyperOutgoingBody>> {
+        let timeout = self.limits.timeout;
+        let mut store = self.new_store(Instant::now() + timeout)?;
+        let (tx, rx) = oneshot::channel();
+        let (request, outparam) = {
+            let mut http = store.data_mut().http();
+            let request = http.new_incoming_request(Scheme::Http, req)?;
+            let outparam = http.new_response_outparam(tx)?;
+            (request, outparam)
+        };
+        let pre = self.pre.clone();
+
+        // The guest runs in its own task so it can keep streaming the body after the head.
+        let task = tokio::spawn(async move {
+            let run = async {
+                let proxy = pre
+                    .instantiate_async(&mut store)
+                    .await
+                    .map_err(anyhow::Error::from)
+                    .context("cannot instantiate the component")?;
+                proxy
+                    .wasi_http_incoming_handler()
+                    .call_handle(&mut store, request, outparam)
+                    .await
+                    .map_err(anyhow::Error::from)
+            };
+            match tokio::time::timeout(timeout, run).await {
+                Ok(r) => r,
+                Err(_) => Err(anyhow!("request deadline of {timeout:?} exceeded")),
+            }
+        });
+        // Dropping this future (client gone before the head) stops the guest.
+        let mut guard = AbortGuard(Some(task.abort_handle()));
+
+        match rx.await {
+            Ok(result) => {
+                let abort = guard.disarm();
+                let id = self.id_shared.clone();
+                tokio::spawn(async move {
+                    match task.await {
+                        Ok(Ok(())) => {}
+                        Ok(Err(e)) => eprintln!(
+                            "spin-local: component '{id}' failed after its response started (the body may be cut short): {e:#}"
+                        ),
+                        Err(e) if e.is_cancelled() => {}
+                        Err(e) => eprintln!("spin-local: component '{id}' task panicked: {e}"),
+                    }
+                });
+                let response = result.map_err(|code| {
+                    anyhow!("the component answered with error code {code:?} instead of a response")
+                })?;
+                Ok(response.map(|body| AbortOnDropBody { body, abort }.boxed_unsync()))
+            }
+            // The outparam was dropped unset: the guest returned, trapped or timed out.
+            Err(_) => match task.await {
+                Ok(Ok(())) => Err(anyhow!("the component returned without sending a response")),
+                Ok(Err(e)) => Err(e),
+                Err(e) => Err(anyhow!("the component task failed: {e}")),
+            },
+        }
+    }
+}
+
+/// Aborts the guest task when dropped, unless disarmed.
+struct AbortGuard(Option<AbortHandle>);
+
+impl AbortGuard {
+    fn disarm(&mut self) -> Option<AbortHandle> {
+        self.0.take()
+    }
+}
+
+impl Drop for AbortGuard {
+    fn drop(&mut self) {
+        if let Some(h) = self.0.take() {
+            h.abort();
+        }
+    }
+}
+
+/// A response body that stops the guest when hyper drops it (client disconnected), as Spin does.
+struct AbortOnDropBody {
+    body: HyperOutgoingBody,
+    abort: Option<AbortHandle>,
+}
+
+impl Drop for AbortOnDropBody {
+    fn drop(&mut self) {
+        if let Some(h) = self.abort.take() {
+            h.abort();
+        }
+    }
+}
+
+impl Body for AbortOnDropBody {
+    type Data = Bytes;
+    type Error = wasmtime_wasi_http::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut TaskContext<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        Pin::new(&mut self.body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
+    }
+}

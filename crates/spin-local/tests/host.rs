@@ -1,0 +1,295 @@
+//! End-to-end tests of the host with a real spin-sdk 5.2 component (tests/fixtures/echo.wasm,
+//! a wasm32-wasip1 core module, so componentizing is exercised too).
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use spin_local::{start, HostOptions, RunningHost};
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/echo.wasm")
+}
+
+/// A temporary app directory, removed when dropped.
+struct AppDir(PathBuf);
+
+impl AppDir {
+    fn join(&self, p: &str) -> PathBuf {
+        self.0.join(p)
+    }
+}
+
+impl Drop for AppDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A fresh app directory holding `spin.toml` (with `{ECHO}` replaced) and a few static files.
+fn app_dir(name: &str, manifest: &str) -> AppDir {
+    let dir = std::env::temp_dir().join(format!("spin-local-it-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("static/sub")).unwrap();
+    std::fs::write(dir.join("static/a.txt"), "hello static\n").unwrap();
+    std::fs::write(dir.join("static/sub/b.txt"), "nested\n").unwrap();
+    std::fs::write(dir.join("notes.md"), "note\n").unwrap();
+    let manifest = manifest.replace("{ECHO}", &fixture().display().to_string());
+    std::fs::write(dir.join("spin.toml"), manifest).unwrap();
+    AppDir(dir)
+}
+
+fn opts() -> HostOptions {
+    HostOptions {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        // One cache for all tests: each compiles the fixture at most once per run.
+        cache_dir: Some(std::env::temp_dir().join("spin-local-it-cache")),
+        ..Default::default()
+    }
+}
+
+const APP: &str = r#"
+spin_manifest_version = 2
+[application]
+name = "echo-app"
+version = "0.1.0"
+[[trigger.http]]
+route = "/..."
+component = "echo"
+[[trigger.http]]
+route = "/static/..."
+component = "files"
+[[trigger.http]]
+route = "/exact"
+component = "echo"
+[[trigger.http]]
+route = "/users/:id/..."
+component = "echo"
+[component.echo]
+source = "{ECHO}"
+allowed_outbound_hosts = []
+[component.files]
+source = "{ECHO}"
+files = [{ source = "static", destination = "/data" }, "*.md"]
+environment = { CACHE_CONTROL = "max-age=60", FOO = "bar" }
+"#;
+
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// HTTP/1.0 so the body is close-delimited (no chunked decoding needed here).
+fn request(addr: SocketAddr, method: &str, target: &str, extra: &str, body: &[u8]) -> Reply {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let head = format!(
+        "{method} {target} HTTP/1.0\r\nHost: {addr}\r\nContent-Length: {}\r\n{extra}\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).unwrap();
+    s.write_all(body).unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    Reply {
+        status,
+        headers,
+        body: body.to_string(),
+    }
+}
+
+fn get(host: &RunningHost, target: &str) -> Reply {
+    request(host.addr(), "GET", target, "", b"")
+}
+
+/// `name: value` lines of the echo component's `headers` answer.
+fn echoed(body: &str, name: &str) -> Option<String> {
+    body.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name}: ")).map(str::to_string))
+}
+
+#[test]
+fn serves_on_a_free_port_with_spin_headers() {
+    let dir = app_dir("headers", APP);
+    let host = start(&dir.join("spin.toml"), opts()).unwrap();
+    assert_ne!(host.addr().port(), 0);
+
+    let r = get(&host, "/hello");
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body.starts_with("Hello from echo, path=/hello"),
+        "{}",
+        r.body
+    );
+
+    let r = request(
+        host.addr(),
+        "GET",
+        "/static/sub/headers?x=1",
+        "spin-full-url: forged\r\nspin-path-match-x: forged\r\n",
+        b"",
+    );
+    assert_eq!(r.status, 200);
+    let a = host.addr();
+    assert_eq!(
+        echoed(&r.body, "spin-full-url").as_deref(),
+        Some(format!("http://{a}/static/sub/headers?x=1").as_str())
+    );
+    assert_eq!(
+        echoed(&r.body, "spin-path-info").as_deref(),
+        Some("/sub/headers")
+    );
+    assert_eq!(
+        echoed(&r.body, "spin-matched-route").as_deref(),
+        Some("/static/...")
+    );
+    assert_eq!(echoed(&r.body, "spin-base-path").as_deref(), Some("/"));
+    assert_eq!(
+        echoed(&r.body, "spin-raw-component-route").as_deref(),
+        Some("/static/...")
+    );
+    assert_eq!(
+        echoed(&r.body, "spin-component-route").as_deref(),
+        Some("/static")
+    );
+    assert!(echoed(&r.body, "spin-client-addr").is_some_and(|c| c.starts_with("127.0.0.1:")));
+    assert_eq!(echoed(&r.body, "spin-path-match-x"), None);
+
+    let r = get(&host, "/users/42/headers");
+    assert_eq!(echoed(&r.body, "spin-path-match-id").as_deref(), Some("42"));
+    assert_eq!(
+        echoed(&r.body, "spin-path-info").as_deref(),
+        Some("/headers")
+    );
+
+    // An exact route matches only itself; longer paths fall to the catch-all.
+    let r = get(&host, "/exact/headers");
+    assert_eq!(
+        echoed(&r.body, "spin-matched-route").as_deref(),
+        Some("/...")
+    );
+
+    let r = get(&host, "/.well-known/spin/health");
+    assert_eq!((r.status, r.body.as_str()), (200, "OK"));
+    host.shutdown();
+}
+
+#[test]
+fn files_environment_and_isolation() {
+    let dir = app_dir("files", APP);
+    let host = start(&dir.join("spin.toml"), opts()).unwrap();
+    assert_eq!(
+        get(&host, "/static/read?p=/data/sub/b.txt").body,
+        "nested\n"
+    );
+    assert_eq!(get(&host, "/static/read?p=/notes.md").body, "note\n");
+    assert!(get(&host, "/static/write?p=/data/new.txt")
+        .body
+        .starts_with("ERR"));
+    assert!(!dir.join("static/new.txt").exists());
+    let env = get(&host, "/static/env").body;
+    assert!(
+        env.contains("CACHE_CONTROL=max-age=60\n") && env.contains("FOO=bar\n"),
+        "{env}"
+    );
+    assert_eq!(
+        get(&host, "/env").body.trim(),
+        "",
+        "the other component has its own env"
+    );
+    assert_eq!(get(&host, "/args").body, "[]\n");
+    assert!(get(&host, "/read?p=/data/a.txt").body.starts_with("ERR"));
+
+    let body: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    let r = request(host.addr(), "POST", "/echo", "", &body);
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-type"), Some("application/octet-stream"));
+
+    let r = get(&host, "/outbound");
+    assert!(r.body.contains("HttpRequestDenied"), "{}", r.body);
+}
+
+#[test]
+fn failures_answer_500_and_the_host_survives() {
+    let dir = app_dir("fail", APP);
+    let host = start(
+        &dir.join("spin.toml"),
+        HostOptions {
+            request_timeout: Duration::from_secs(1),
+            memory_limit_bytes: 32 << 20,
+            ..opts()
+        },
+    )
+    .unwrap();
+    let r = get(&host, "/trap");
+    assert_eq!(r.status, 500);
+    assert!(r
+        .header("content-type")
+        .is_some_and(|c| c.starts_with("text/plain")));
+
+    let t = Instant::now();
+    assert_eq!(get(&host, "/loop").status, 500);
+    assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
+
+    assert_eq!(get(&host, "/alloc").status, 500);
+    assert_eq!(get(&host, "/hello").status, 200);
+}
+
+#[test]
+fn no_matching_route_is_404() {
+    let manifest = APP.replace("route = \"/...\"", "route = \"/api/...\"");
+    let dir = app_dir("404", &manifest);
+    let host = start(&dir.join("spin.toml"), opts()).unwrap();
+    let r = get(&host, "/nothing/here");
+    assert_eq!((r.status, r.body.as_str()), (404, ""));
+    assert_eq!(get(&host, "/staticx").status, 404);
+    assert_eq!(get(&host, "/static").status, 200);
+    assert_eq!(get(&host, "/api").status, 200);
+}
+
+#[test]
+fn missing_source_says_to_build_first() {
+    let manifest = APP.replace(
+        "source = \"{ECHO}\"\nallowed",
+        "source = \"target/nope.wasm\"\nallowed",
+    );
+    let dir = app_dir("missing", &manifest);
+    let err = format!("{:#}", start(&dir.join("spin.toml"), opts()).err().unwrap());
+    assert!(
+        err.contains("'echo'") && err.contains("nope.wasm") && err.contains("scripts/build.sh"),
+        "{err}"
+    );
+}
+
+#[test]
+fn shutdown_stops_listening() {
+    let dir = app_dir("shutdown", APP);
+    let host = start(&dir.join("spin.toml"), opts()).unwrap();
+    let addr = host.addr();
+    assert_eq!(get(&host, "/hello").status, 200);
+    drop(host);
+    assert!(TcpStream::connect(addr).is_err());
+}
