@@ -1,6 +1,6 @@
 //! The route table and the method rules shared by every route.
 
-use http::header::{HeaderMap, HeaderValue, ALLOW, CONTENT_LENGTH};
+use http::header::{HeaderMap, HeaderValue, ALLOW, CONTENT_LENGTH, X_CONTENT_TYPE_OPTIONS};
 use http::{Method, Response, StatusCode};
 
 use crate::render::render;
@@ -40,8 +40,9 @@ pub fn respond(method: &Method, target: &str, headers: &HeaderMap) -> Response<V
     if route.is_some() && method == Method::OPTIONS {
         let mut res = Response::new(Vec::new());
         *res.status_mut() = StatusCode::NO_CONTENT;
-        res.headers_mut()
-            .insert(ALLOW, HeaderValue::from_static(ALLOWED));
+        let headers = res.headers_mut();
+        headers.insert(ALLOW, HeaderValue::from_static(ALLOWED));
+        headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
         return res;
     }
     let reply = match route {
@@ -204,6 +205,7 @@ mod tests {
             let res = call(Method::OPTIONS, target);
             assert_eq!(res.status(), StatusCode::NO_CONTENT, "{target}");
             assert_eq!(res.headers()["allow"], ALLOWED);
+            assert_eq!(res.headers()["x-content-type-options"], "nosniff");
             assert!(res.body().is_empty());
         }
         assert_eq!(

@@ -20,42 +20,94 @@ fn assert_json(reply: &Reply, status: u16, body: &str) {
 #[test]
 fn json_forms_of_every_route() {
     assert_json(&get_json("/"), 200, r#"{"message":"Hello World"}"#);
-    assert_json(&get_json("/animals"), 200, r#"{"animals":["Snake","Horse","Mouse","Bird"]}"#);
-    assert_json(&get_json("/iseven?num=4"), 200, r#"{"number":"4","parity":"even"}"#);
-    assert_json(&get_json("/iseven?num=-007"), 200, r#"{"number":"-007","parity":"odd"}"#);
-    assert_json(&get_json("/students/john/101"), 200, r#"{"name":"john","course_id":"101"}"#);
+    assert_json(
+        &get_json("/animals"),
+        200,
+        r#"{"animals":["Snake","Horse","Mouse","Bird"]}"#,
+    );
+    assert_json(
+        &get_json("/iseven?num=4"),
+        200,
+        r#"{"number":"4","parity":"even"}"#,
+    );
+    assert_json(
+        &get_json("/iseven?num=-007"),
+        200,
+        r#"{"number":"-007","parity":"odd"}"#,
+    );
+    assert_json(
+        &get_json("/students/john/101"),
+        200,
+        r#"{"name":"john","course_id":"101"}"#,
+    );
 }
 
 #[test]
 fn json_errors_keep_the_status_of_the_text_form() {
-    for target in ["/iseven?num=abc", "/iseven", "/iseven?num=%ff", "/nope", "/students/jo1/5"] {
+    for target in [
+        "/iseven?num=abc",
+        "/iseven",
+        "/iseven?num=%ff",
+        "/nope",
+        "/students/jo1/5",
+    ] {
         let text = get(target);
         let json = get_json(target);
         assert_eq!(json.status, text.status, "{target}");
-        assert_eq!(json.header("content-type"), Some("application/json"), "{target}");
+        assert_eq!(
+            json.header("content-type"),
+            Some("application/json"),
+            "{target}"
+        );
         let body = json.text();
-        assert!(body.starts_with(r#"{"error":""#) && body.ends_with("\"}"), "{target}: {body}");
+        assert!(
+            body.starts_with(r#"{"error":""#) && body.ends_with("\"}"),
+            "{target}: {body}"
+        );
     }
-    let post = request("POST", "/", &[("Accept", "application/json"), ("Content-Length", "0")]);
+    let post = request(
+        "POST",
+        "/",
+        &[("Accept", "application/json"), ("Content-Length", "0")],
+    );
     assert_json(&post, 405, r#"{"error":"Method Not Allowed"}"#);
 }
 
 #[test]
 fn json_escapes_what_it_echoes() {
     let reply = get_json("/iseven?num=%3Cb%3E%22");
-    assert_json(&reply, 400, r#"{"error":"\u003cb>\" is not a valid integer"}"#);
+    assert_json(
+        &reply,
+        400,
+        r#"{"error":"\u003cb>\" is not a valid integer"}"#,
+    );
 }
 
 #[test]
 fn q_values_decide_and_wildcards_mean_the_default() {
-    let prefer_json = request("GET", "/", &[("Accept", "text/plain;q=0.5, application/json;q=0.9")]);
+    let prefer_json = request(
+        "GET",
+        "/",
+        &[("Accept", "text/plain;q=0.5, application/json;q=0.9")],
+    );
     assert_eq!(prefer_json.header("content-type"), Some("application/json"));
     for accept in ["*/*", "text/*", "application/json;q=0, */*", "text/html"] {
         let reply = request("GET", "/", &[("Accept", accept)]);
-        assert_eq!(reply.header("content-type"), Some("text/plain; charset=utf-8"), "{accept}");
+        assert_eq!(
+            reply.header("content-type"),
+            Some("text/plain; charset=utf-8"),
+            "{accept}"
+        );
     }
-    let html = request("GET", "/animals", &[("Accept", "text/html, application/json;q=0.1")]);
-    assert_eq!(html.header("content-type"), Some("text/html; charset=utf-8"));
+    let html = request(
+        "GET",
+        "/animals",
+        &[("Accept", "text/html, application/json;q=0.1")],
+    );
+    assert_eq!(
+        html.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
 }
 
 #[test]
@@ -69,11 +121,26 @@ fn negotiated_answers_vary_on_accept() {
 fn every_ok_answer_has_a_strong_etag_and_matching_if_none_match_is_304() {
     for target in ROUTES {
         let first = get(target);
-        let tag = first.header("etag").unwrap_or_else(|| panic!("{target}: no ETag")).to_owned();
-        assert!(tag.starts_with('"') && tag.ends_with('"'), "{target}: weak or unquoted {tag}");
-        assert_eq!(get(target).header("etag"), Some(tag.as_str()), "{target}: tag not stable");
+        let tag = first
+            .header("etag")
+            .unwrap_or_else(|| panic!("{target}: no ETag"))
+            .to_owned();
+        assert!(
+            tag.starts_with('"') && tag.ends_with('"'),
+            "{target}: weak or unquoted {tag}"
+        );
+        assert_eq!(
+            get(target).header("etag"),
+            Some(tag.as_str()),
+            "{target}: tag not stable"
+        );
 
-        for condition in [tag.clone(), format!("\"nope\", {tag}"), format!("W/{tag}"), "*".to_owned()] {
+        for condition in [
+            tag.clone(),
+            format!("\"nope\", {tag}"),
+            format!("W/{tag}"),
+            "*".to_owned(),
+        ] {
             let again = request("GET", target, &[("If-None-Match", &condition)]);
             assert_eq!(again.status, 304, "{target} with {condition}");
             assert!(again.body.is_empty(), "{target}");
@@ -90,7 +157,10 @@ fn the_etag_follows_the_representation() {
     let text = get("/").header("etag").unwrap().to_owned();
     let json = get_json("/").header("etag").unwrap().to_owned();
     assert_ne!(text, json);
-    assert_ne!(get("/iseven?num=4").header("etag"), get("/iseven?num=5").header("etag"));
+    assert_ne!(
+        get("/iseven?num=4").header("etag"),
+        get("/iseven?num=5").header("etag")
+    );
     let head = request("HEAD", "/", &[("If-None-Match", &text)]);
     assert_eq!(head.status, 304);
 }
@@ -105,21 +175,31 @@ fn errors_have_no_etag() {
 #[test]
 fn dynamic_answers_are_no_cache() {
     for target in ROUTES.iter().chain(&["/nope"]) {
-        assert_eq!(get(target).header("cache-control"), Some("no-cache"), "{target}");
+        assert_eq!(
+            get(target).header("cache-control"),
+            Some("no-cache"),
+            "{target}"
+        );
     }
 }
 
 #[test]
 fn nosniff_on_every_answer() {
     for target in ROUTES.iter().chain(&["/nope", "/iseven?num=x"]) {
-        assert_eq!(get(target).header("x-content-type-options"), Some("nosniff"), "{target}");
+        assert_eq!(
+            get(target).header("x-content-type-options"),
+            Some("nosniff"),
+            "{target}"
+        );
     }
 }
 
 #[test]
 fn html_is_locked_down() {
     let page = get("/animals");
-    let policy = page.header("content-security-policy").expect("a CSP on HTML");
+    let policy = page
+        .header("content-security-policy")
+        .expect("a CSP on HTML");
     assert!(policy.contains("default-src 'none'"), "{policy}");
     assert!(!policy.contains("unsafe"), "{policy}");
     assert_eq!(page.header("referrer-policy"), Some("no-referrer"));
@@ -135,7 +215,16 @@ fn options_is_204_with_allow() {
     for target in ROUTES {
         let reply = request("OPTIONS", target, &[]);
         assert_eq!(reply.status, 204, "{target}");
-        assert_eq!(reply.header("allow"), Some("GET, HEAD, OPTIONS"), "{target}");
+        assert_eq!(
+            reply.header("x-content-type-options"),
+            Some("nosniff"),
+            "{target}"
+        );
+        assert_eq!(
+            reply.header("allow"),
+            Some("GET, HEAD, OPTIONS"),
+            "{target}"
+        );
         assert!(reply.body.is_empty(), "{target}");
     }
 }
@@ -144,7 +233,11 @@ fn options_is_204_with_allow() {
 fn content_length_is_exact() {
     for target in ROUTES {
         let reply = get(target);
-        let length: usize = reply.header("content-length").expect("a Content-Length").parse().unwrap();
+        let length: usize = reply
+            .header("content-length")
+            .expect("a Content-Length")
+            .parse()
+            .unwrap();
         assert_eq!(length, reply.body.len(), "{target}");
     }
 }
