@@ -202,6 +202,14 @@ fn other_methods_are_405_with_allow() {
 }
 
 #[test]
+fn a_60_kb_query_reaches_the_app() {
+    let junk = "%zz".repeat(20_000);
+    let reply = get(&format!("/iseven?num={junk}"));
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.text(), format!("{junk} is not a valid integer"));
+}
+
+#[test]
 fn hostile_input_never_answers_5xx() {
     let long_query = format!("/iseven?num={}", "%zz".repeat(20_000)); // 60 KB
     let many_segments = "/a".repeat(5_000);

@@ -208,6 +208,10 @@ fn expand_pattern(app_dir: &Path, pattern: &str) -> Result<Vec<PathBuf>> {
         let full = app_dir.join(rel);
         let meta = std::fs::metadata(&full)
             .with_context(|| format!("files: {} does not exist", full.display()))?;
+        let app_root = app_dir.canonicalize()?;
+        if !full.canonicalize()?.starts_with(&app_root) {
+            bail!("files: '{pattern}' resolves outside the application directory");
+        }
         if meta.is_dir() {
             return Ok(walk_files(&full)?
                 .into_iter()
@@ -239,8 +243,13 @@ fn expand_pattern(app_dir: &Path, pattern: &str) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// All regular files under `dir`, relative to it, sorted.
+/// All regular files under `dir`, relative to it, sorted. A symlink is kept only when it
+/// resolves to a file inside `dir` itself, and linked directories are never entered: a copy
+/// must not carry files from outside the mount (nor loop, nor walk the whole disk).
 fn walk_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let root = dir
+        .canonicalize()
+        .with_context(|| format!("cannot read {}", dir.display()))?;
     let mut out = Vec::new();
     let mut stack = vec![PathBuf::new()];
     while let Some(rel) = stack.pop() {
@@ -250,17 +259,29 @@ fn walk_files(dir: &Path) -> Result<Vec<PathBuf>> {
         {
             let entry = entry?;
             let child = rel.join(entry.file_name());
-            // metadata() follows symlinks, as copying does.
-            let meta = std::fs::metadata(entry.path())?;
-            if meta.is_dir() {
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
                 stack.push(child);
-            } else if meta.is_file() {
+            } else if kind.is_file()
+                || (kind.is_symlink() && links_to_file_inside(&entry.path(), &root))
+            {
                 out.push(child);
+            } else if kind.is_symlink() {
+                eprintln!(
+                    "spin-local: files: skipping {}: a link to a directory or out of the mount",
+                    entry.path().display()
+                );
             }
         }
     }
     out.sort();
     Ok(out)
+}
+
+/// Whether the symlink at `path` resolves to a regular file under `root` (canonical).
+fn links_to_file_inside(path: &Path, root: &Path) -> bool {
+    path.canonicalize()
+        .is_ok_and(|target| target.starts_with(root) && target.is_file())
 }
 
 /// Glob match on `/`-separated relative paths: `*` and `?` stay within one segment, `**` as a
