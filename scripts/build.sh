@@ -1,9 +1,21 @@
 #!/usr/bin/env bash
-# Builds the app's Spin components (core wasm32-wasip1 modules, as `spin build` does).
+# Builds the app's Spin components (core wasm32-wasip1 modules, as `spin build` does), then
+# makes them small and prints their sizes.
+#
+#   scripts/build.sh              the app and the static file component
+#   scripts/build.sh --baseline   also crates/empty-component, the benchmark's floor
 #
 # Route 1, the ordinary one: rustup has the wasm32-wasip1 target -> plain `cargo build`.
 # Route 2, for machines that reach only package registries (no `rustup target add`):
 #   Debian's rustc-web with the std *source*, and std built for wasm32-wasip1 with -Z build-std.
+#
+# Size steps, on cargo's output (target/wasm32-wasip1/release/deps/X.wasm) into the file that
+# spin.toml names (target/wasm32-wasip1/release/X.wasm):
+#   1. `wasm-opt -Oz` (Debian's binaryen): about a fifth off the code.
+#   2. `slim-metadata` (crates/slim-metadata): the component-type sections cut down to the WIT
+#      the module uses (spin-sdk embeds the whole Spin platform world: ~80 KB). It checks that
+#      the module still componentizes to the same imports and exports.
+# `spin build` runs only the cargo command of spin.toml, so it gives the larger modules.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,8 +24,30 @@ PACKAGES=(tutorial-app static-files)
 OUT=target/$TARGET/release
 DEBIAN_PACKAGES=(rustc-web cargo-web rust-web-src wasi-libc lld-19)
 WASI_LIBC=/usr/lib/wasm32-wasi
+# The features rustc enables for wasm32-wasip1 (1.82+); wasm-opt 108 needs them named.
+WASM_OPT_FEATURES=(--enable-bulk-memory --enable-sign-ext --enable-mutable-globals
+    --enable-nontrapping-float-to-int --enable-multivalue --enable-reference-types)
 
 say() { printf '==> %s\n' "$*" >&2; }
+
+for arg in "$@"; do
+    case "$arg" in
+        --baseline) PACKAGES+=(empty-component) ;;
+        *) say "unknown argument '$arg' (usage: scripts/build.sh [--baseline])"; exit 2 ;;
+    esac
+done
+
+# Installs Debian packages (as root, or with sudo); fails with advice otherwise.
+apt_install() {
+    if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
+        say "missing: install with 'apt-get install $*' as root"
+        return 1
+    fi
+    local sudo_cmd=(); [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+    say "installing Debian packages: $*"
+    "${sudo_cmd[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "$@" >/dev/null
+}
 
 package_args=()
 for p in "${PACKAGES[@]}"; do package_args+=(-p "$p"); done
@@ -28,14 +62,10 @@ else
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
     done
     if ((${#missing[@]})); then
-        if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
-            say "missing: install with 'apt-get install ${missing[*]}' as root, or run 'rustup target add $TARGET'"
+        apt_install "${missing[@]}" || {
+            say "or run 'rustup target add $TARGET'"
             exit 1
-        fi
-        sudo_cmd=(); [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
-        say "installing Debian packages: ${missing[*]}"
-        "${sudo_cmd[@]}" apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+        }
     fi
     # The stack-size flag repeats .cargo/config.toml: this variable replaces that setting.
     RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 \
@@ -44,7 +74,38 @@ else
         /usr/bin/cargo build --release --target "$TARGET" -Z build-std=std,panic_abort "${package_args[@]}"
 fi
 
+# Size steps. wasm-opt is optional (the modules work without it, only larger); the
+# metadata step is a small native build of this workspace.
+wasm_opt=1
+if ! command -v wasm-opt >/dev/null; then
+    apt_install binaryen || wasm_opt=0
+fi
+((wasm_opt)) || say "wasm-opt unavailable: skipping the wasm-opt step (install Debian's binaryen)"
+say "building the metadata step (crates/slim-metadata)"
+cargo build --quiet -p slim-metadata
+SLIM=target/debug/slim-metadata
+
+size() { stat -c %s "$1"; }
 for p in "${PACKAGES[@]}"; do
-    wasm="$OUT/${p//-/_}.wasm"
-    printf '==> built %-14s %s (%s bytes)\n' "$p" "$wasm" "$(stat -c %s "$wasm")" >&2
+    name=${p//-/_}
+    raw="$OUT/deps/$name.wasm"
+    wasm="$OUT/$name.wasm"
+    tmp="$OUT/.$name.tmp.wasm"
+    [ -f "$raw" ] || raw="$wasm" # (no deps/ copy: cargo's output is the uplifted file)
+    if ((wasm_opt)); then
+        wasm-opt -Oz "${WASM_OPT_FEATURES[@]}" "$raw" -o "$tmp.opt"
+    else
+        cp "$raw" "$tmp.opt"
+    fi
+    "$SLIM" "$tmp.opt" "$tmp"
+    opt_size=$(size "$tmp.opt")
+    rm -f "$tmp.opt"
+    mv -f "$tmp" "$wasm" # a new file: cargo's hard-linked deps/ copy stays as built
+    printf '==> built %-15s %s: %7s bytes (cargo: %s, after wasm-opt: %s)\n' \
+        "$p" "$wasm" "$(size "$wasm")" "$(size "$raw")" \
+        "$( ((wasm_opt)) && echo "$opt_size" || echo skipped)" >&2
 done
+
+# Stamp a successful build: the integration tests refuse components older than any source
+# (tests/common/mod.rs), and cargo leaves an up-to-date wasm's own mtime untouched.
+touch "$OUT/build.stamp"

@@ -18,6 +18,11 @@
 //! SQLite, ...: calls to them trap); a failing component gets a `500` with a short text body
 //! where Spin sends an empty one; `files` directories are mounted in place (edits show without
 //! a restart) while single files and globs are copied at start, as Spin copies everything.
+//!
+//! Tuned for requests per second on a developer's machine (see `scripts/bench.sh`): guests
+//! run with explicit bounds checks and no guard pages, which Wasmtime allows only without
+//! Cranelift's Spectre hardening of those checks (see [`engine::build_engine`]). Fine for
+//! running your own components locally; not how a multi-tenant runtime should be set up.
 
 pub mod componentize;
 pub mod engine;

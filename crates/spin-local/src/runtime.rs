@@ -6,14 +6,15 @@ use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll};
 use std::time::{Duration, Instant};
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use bytes::Bytes;
 use http_body_util::BodyExt;
-use hyper::body::{Body, Frame, Incoming, SizeHint};
+use hyper::body::{Body, Frame, SizeHint};
 use tokio::sync::oneshot;
 use tokio::task::AbortHandle;
 use wasmtime::component::{Component, Linker, ResourceTable};
 use wasmtime::{Engine, Store, StoreLimits, StoreLimitsBuilder, UpdateDeadline};
+use wasmtime_wasi::cli::OutputFile;
 use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
@@ -102,6 +103,8 @@ pub struct ComponentRuntime {
     env: Vec<(String, String)>,
     mounts: Vec<Mount>,
     limits: RequestLimits,
+    /// Where the guest's stdout goes; `None`: the host's stdout.
+    stdout: Option<OutputFile>,
 }
 
 impl ComponentRuntime {
@@ -143,15 +146,26 @@ impl ComponentRuntime {
                 env,
                 mounts,
                 limits,
+                stdout: None,
             },
             warnings,
         ))
     }
 
+    /// Sends the guest's stdout to `file` instead of the host's stdout (the benchmarks send
+    /// it to `/dev/null`: still a write per line, as with a redirected host).
+    pub fn with_stdout(mut self, file: std::fs::File) -> Self {
+        self.stdout = Some(OutputFile::new(file));
+        self
+    }
+
     fn new_store(&self, deadline: Instant) -> Result<Store<HostState>> {
         let mut wasi = WasiCtxBuilder::new();
+        match &self.stdout {
+            Some(file) => wasi.stdout(file.clone()),
+            None => wasi.inherit_stdout(),
+        };
         wasi.envs(&self.env)
-            .inherit_stdout()
             .inherit_stderr()
             // Small local files: reading them in place beats a hop to the blocking pool.
             .allow_blocking_current_thread(true)
@@ -191,13 +205,17 @@ impl ComponentRuntime {
 
     /// Runs the component on `req`. `Err` means the guest produced no response (trap,
     /// deadline, instantiation failure); the caller answers 500.
-    pub async fn handle(
+    pub async fn handle<B>(
         &self,
-        req: hyper::Request<Incoming>,
-    ) -> Result<hyper::Response<HyperOutgoingBody>> {
+        req: hyper::Request<B>,
+    ) -> Result<hyper::Response<HyperOutgoingBody>>
+    where
+        B: Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<wasmtime_wasi_http::Error>,
+    {
         let timeout = self.limits.timeout;
         let mut store = self.new_store(Instant::now() + timeout)?;
-        let (tx, rx) = oneshot::channel();
+        let (tx, mut rx) = oneshot::channel();
         let (request, outparam) = {
             let mut http = store.data_mut().http();
             let request = http.new_incoming_request(Scheme::Http, req)?;
@@ -205,9 +223,7 @@ impl ComponentRuntime {
             (request, outparam)
         };
         let pre = self.pre.clone();
-
-        // The guest runs in its own task so it can keep streaming the body after the head.
-        let task = tokio::spawn(async move {
+        let mut guest: Pin<Box<dyn Future<Output = Result<()>> + Send>> = Box::pin(async move {
             let run = async {
                 let proxy = pre
                     .instantiate_async(&mut store)
@@ -225,53 +241,137 @@ impl ComponentRuntime {
                 Err(_) => Err(anyhow!("request deadline of {timeout:?} exceeded")),
             }
         });
-        // Dropping this future (client gone before the head) stops the guest.
-        let mut guard = AbortGuard(Some(task.abort_handle()));
 
-        match rx.await {
-            Ok(result) => {
-                let abort = guard.disarm();
+        // The guest runs right here, on the connection's task, until it has sent its response
+        // head and then either returned or had to wait (typically for hyper to take a body
+        // chunk). A small answer is then complete without a task or a hop to another worker
+        // thread; only a guest still running past its head moves to a task of its own, to
+        // stream the rest. Dropping this future (client gone before the head) stops the guest.
+        let mut head = None;
+        let finished = std::future::poll_fn(|cx| {
+            if let Poll::Ready(result) = guest.as_mut().poll(cx) {
+                return Poll::Ready(Some(result));
+            }
+            match Pin::new(&mut rx).poll(cx) {
+                Poll::Ready(h) => {
+                    head = Some(h);
+                    Poll::Ready(None)
+                }
+                Poll::Pending => Poll::Pending,
+            }
+        })
+        .await;
+
+        let (head, abort) = match finished {
+            // Returned (or trapped, or timed out): its head, if it sent one, is in the channel.
+            Some(result) => match rx.try_recv() {
+                Ok(head) => {
+                    if let Err(e) = result {
+                        eprintln!(
+                            "spin-local: component '{}' failed after its response started (the body may be cut short): {e:#}",
+                            self.id
+                        );
+                    }
+                    (head, None)
+                }
+                Err(_) => {
+                    result?;
+                    bail!("the component returned without sending a response")
+                }
+            },
+            // Head sent, guest still running: it streams the rest from a task of its own.
+            None => {
+                let head = head.expect("set with the head");
                 let id = self.id_shared.clone();
-                tokio::spawn(async move {
-                    match task.await {
-                        Ok(Ok(())) => {}
-                        Ok(Err(e)) => eprintln!(
+                let task = tokio::spawn(async move {
+                    if let Err(e) = guest.await {
+                        eprintln!(
                             "spin-local: component '{id}' failed after its response started (the body may be cut short): {e:#}"
-                        ),
-                        Err(e) if e.is_cancelled() => {}
-                        Err(e) => eprintln!("spin-local: component '{id}' task panicked: {e}"),
+                        );
                     }
                 });
-                let response = result.map_err(|code| {
-                    anyhow!("the component answered with error code {code:?} instead of a response")
-                })?;
-                Ok(response.map(|body| AbortOnDropBody { body, abort }.boxed_unsync()))
+                (
+                    head.map_err(|_| anyhow!("the response channel closed"))?,
+                    Some(task.abort_handle()),
+                )
             }
-            // The outparam was dropped unset: the guest returned, trapped or timed out.
-            Err(_) => match task.await {
-                Ok(Ok(())) => Err(anyhow!("the component returned without sending a response")),
-                Ok(Err(e)) => Err(e),
-                Err(e) => Err(anyhow!("the component task failed: {e}")),
-            },
-        }
+        };
+        let response = head.map_err(|code| {
+            anyhow!("the component answered with error code {code:?} instead of a response")
+        })?;
+        Ok(response.map(|body| match abort {
+            Some(abort) => AbortOnDropBody {
+                body,
+                abort: Some(abort),
+            }
+            .boxed_unsync(),
+            None => body,
+        }))
+    }
+
+    /// One request as [`handle`](Self::handle) runs it, but on the caller's task and with
+    /// each phase timed, for the benchmarks' per-request breakdown. Returns the response's
+    /// status and whole body.
+    #[doc(hidden)]
+    pub async fn handle_timed<B>(
+        &self,
+        req: hyper::Request<B>,
+    ) -> Result<(PhaseTimes, http::StatusCode, Bytes)>
+    where
+        B: Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<wasmtime_wasi_http::Error>,
+    {
+        let mut t = PhaseTimes::default();
+        let start = Instant::now();
+        let mut store = self.new_store(start + self.limits.timeout)?;
+        let (tx, rx) = oneshot::channel();
+        let (request, outparam) = {
+            let mut http = store.data_mut().http();
+            (
+                http.new_incoming_request(Scheme::Http, req)?,
+                http.new_response_outparam(tx)?,
+            )
+        };
+        let mark = Instant::now();
+        t.store = mark - start;
+        let proxy = self.pre.instantiate_async(&mut store).await?;
+        let after_instantiate = Instant::now();
+        t.instantiate = after_instantiate - mark;
+        let call = proxy
+            .wasi_http_incoming_handler()
+            .call_handle(&mut store, request, outparam);
+        let read = async {
+            let response = rx
+                .await
+                .map_err(|_| anyhow!("no response"))?
+                .map_err(|code| anyhow!("error code {code:?}"))?;
+            let status = response.status();
+            let body = response.into_body().collect().await?.to_bytes();
+            anyhow::Ok((status, body))
+        };
+        let (called, read) = tokio::join!(call, read);
+        called?;
+        let (status, body) = read?;
+        let after_handle = Instant::now();
+        t.handle = after_handle - after_instantiate;
+        drop(store);
+        t.drop = after_handle.elapsed();
+        Ok((t, status, body))
     }
 }
 
-/// Aborts the guest task when dropped, unless disarmed.
-struct AbortGuard(Option<AbortHandle>);
-
-impl AbortGuard {
-    fn disarm(&mut self) -> Option<AbortHandle> {
-        self.0.take()
-    }
-}
-
-impl Drop for AbortGuard {
-    fn drop(&mut self) {
-        if let Some(h) = self.0.take() {
-            h.abort();
-        }
-    }
+/// Time spent in each phase of one request (see [`ComponentRuntime::handle_timed`]).
+#[doc(hidden)]
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PhaseTimes {
+    /// WASI and HTTP contexts, the `Store`, the request and response-outparam resources.
+    pub store: Duration,
+    /// A fresh instance from the pre-instantiated component (pool slot, memory image).
+    pub instantiate: Duration,
+    /// The guest's handler, from the call to the last byte of the body (and the log line).
+    pub handle: Duration,
+    /// Dropping the `Store`: the instance goes back to the pool, its memory is reset.
+    pub drop: Duration,
 }
 
 /// A response body that stops the guest when hyper drops it (client disconnected), as Spin does.

@@ -1,0 +1,314 @@
+#!/usr/bin/env bash
+# The performance benchmark, in one command: builds the release components and an optimised
+# host, serves the app on the local Wasmtime host (crates/spin-local) from the real spin.toml,
+# and drives load over loopback with wrk against every endpoint, next to two baselines run
+# the same way: the empty component (spin-sdk hello world, same build settings, same host:
+# what the runtime alone costs) and the same router and handlers compiled natively and served
+# by hyper (crates/native-server: no WebAssembly at all). Then the component sizes, the
+# start-up time and the in-process micro-benchmark (`cargo bench -p spin-local`).
+#
+#   scripts/bench.sh [--no-micro]
+#
+# Load runs have a fixed duration and connection count (BENCH_DURATION, default 5 s, at
+# BENCH_CONNECTIONS=32; then BENCH_HIGH_DURATION=3 s at BENCH_HIGH_CONNECTIONS=256 for
+# errors), so the measuring part takes about two minutes; the first build takes longer
+# (Wasmtime in the `bench` profile: ~6 min on 2 cores). Only 127.0.0.1 is loaded, and every
+# process started here is stopped on exit. Guest and access logs go to /dev/null (still one
+# write per request). Output: Markdown on stdout, progress on stderr, logs in target/bench/.
+#
+# On a 2-core machine the load generator and the server share the cores: compare the ratios
+# measured in one run, not absolute figures across runs or machines.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${BENCH_DURATION:-5}
+CONNECTIONS=${BENCH_CONNECTIONS:-32}
+HIGH_DURATION=${BENCH_HIGH_DURATION:-3}
+HIGH_CONNECTIONS=${BENCH_HIGH_CONNECTIONS:-256}
+MICRO=1
+for arg in "$@"; do
+    case "$arg" in
+        --no-micro) MICRO=0 ;;
+        -h | --help) sed -n '2,22p' "$0"; exit 0 ;;
+        *) echo "unknown argument '$arg' (usage: scripts/bench.sh [--no-micro])" >&2; exit 2 ;;
+    esac
+done
+
+OUT=target/bench
+BIN=target/release # where cargo puts the `bench` profile's binaries
+CACHE=target/spin-local-cache
+WASM=target/wasm32-wasip1/release
+mkdir -p "$OUT"
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+# Every process started here, stopped on exit whatever happens.
+pids=()
+cleanup() {
+    local p
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- tools ---------------------------------------------------------------------------------
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v curl >/dev/null || missing+=(curl)
+if ((${#missing[@]})); then
+    sudo_cmd=(); [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+    say "installing from Debian: ${missing[*]}"
+    "${sudo_cmd[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# --- build ---------------------------------------------------------------------------------
+say "building the components (scripts/build.sh --baseline)"
+scripts/build.sh --baseline 2>&1 | tee "$OUT/build.log" >&2
+# The host comes from the same build as `cargo bench -p spin-local` (which builds the
+# package's binary too), so the two share one optimised Wasmtime build; the native server
+# has its own (a different feature set: it would otherwise rebuild Wasmtime's dependencies).
+say "building the host and the micro-benchmark (cargo bench -p spin-local --no-run)"
+cargo bench -p spin-local --bench request --no-run >&2
+say "building the native server (cargo build --profile bench -p native-server)"
+cargo build --profile bench -p native-server >&2
+
+# --- servers -------------------------------------------------------------------------------
+free_port() {
+    local p _
+    for _ in $(seq 100); do
+        p=$((20000 + RANDOM % 40000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+            echo "$p"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# wait_ok URL PID: until URL answers 200 (true) or PID exits or 60 s pass (false).
+wait_ok() {
+    local url=$1 pid=$2 _
+    for _ in $(seq 30000); do
+        [ "$(curl -s -o /dev/null -w '%{http_code}' "$url" 2>/dev/null)" = 200 ] && return 0
+        kill -0 "$pid" 2>/dev/null || return 1
+        sleep 0.002
+    done
+    return 1
+}
+
+# start NAME PATH_TO_CHECK COMMAND...: starts a server on a free port (COMMAND gets
+# `--listen 127.0.0.1:PORT` appended), waits for a 200 on PATH_TO_CHECK, sets $port.
+start() {
+    local name=$1 path=$2 attempt pid
+    shift 2
+    for attempt in 1 2 3; do
+        port=$(free_port)
+        "$@" --listen "127.0.0.1:$port" >/dev/null 2>"$OUT/$name.err" &
+        pid=$!
+        pids+=("$pid")
+        if wait_ok "http://127.0.0.1:$port$path" "$pid"; then
+            server_pid=$pid
+            say "$name: serving on 127.0.0.1:$port (pid $pid)"
+            return 0
+        fi
+        kill "$pid" 2>/dev/null || true
+        say "$name did not come up (attempt $attempt): $(tail -n 3 "$OUT/$name.err")"
+    done
+    return 1
+}
+
+now_us() { echo $(($(date +%s%N) / 1000)); }
+# startup CACHE_DIR: µs from spawning the host to its first 200 on `/`, then stops it.
+startup() {
+    local cache=$1 port t0 t1 pid
+    port=$(free_port)
+    t0=$(now_us)
+    "$BIN/spin-local" up --from spin.toml --cache-dir "$cache" --listen "127.0.0.1:$port" \
+        >/dev/null 2>>"$OUT/startup.err" &
+    pid=$!
+    pids+=("$pid")
+    wait_ok "http://127.0.0.1:$port/" "$pid" || { echo "failed"; return; }
+    t1=$(now_us)
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    echo $((t1 - t0))
+}
+
+say "measuring start-up (host process start -> first 200 on /)"
+cold_cache="$OUT/startup-cache"
+rm -rf "$cold_cache"
+startup_cold=$(startup "$cold_cache")
+startup_warm=()
+for _ in 1 2 3 4 5; do startup_warm+=("$(startup "$cold_cache")"); done
+rm -rf "$cold_cache"
+
+start app / "$BIN/spin-local" up --from spin.toml --cache-dir "$CACHE"
+app_port=$port app_pid=$server_pid
+start empty / "$BIN/spin-local" up --from crates/empty-component/spin.toml --cache-dir "$CACHE"
+empty_port=$port empty_pid=$server_pid
+start native / "$BIN/native-server"
+native_port=$port native_pid=$server_pid
+
+DIGITS=$(printf '7%.0s' $(seq 5000))
+ISEVEN="/iseven?num=$DIGITS"
+# label|port|path
+APP_TARGETS=(
+    "app \`/\`|$app_port|/"
+    "app \`/animals\`|$app_port|/animals"
+    "app \`/iseven?num=<5,000 digits>\`|$app_port|$ISEVEN"
+    "app \`/students/john/101\`|$app_port|/students/john/101"
+    "static \`/static/index.html\`|$app_port|/static/index.html"
+)
+for t in "${APP_TARGETS[@]}"; do
+    IFS='|' read -r label p path <<<"$t"
+    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$p$path")
+    [ "$code" = 200 ] || { say "$label answers $code, not 200"; exit 1; }
+done
+
+# wrk, with a Lua summary: requests, duration (µs), p50 and p99 (µs), socket errors,
+# responses with status >= 400 (no target answers 3xx: no conditional headers are sent).
+cat >"$OUT/report.lua" <<'EOF'
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %d %d %.0f %.0f %d %d\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(99), e.connect + e.read + e.write + e.timeout,
+    e.status))
+end
+EOF
+
+# load CONNECTIONS SECONDS URL -> "rps p50_us p99_us errors non2xx"
+load() {
+    local c=$1 d=$2 url=$3 line
+    line=$(timeout $((d + 30)) wrk -t1 -c"$c" -d"${d}s" --timeout 5s -s "$OUT/report.lua" "$url" |
+        grep '^RESULT') || { echo "0 0 0 -1 -1"; return; }
+    set -- $line # RESULT requests duration p50 p99 errors non2xx
+    echo "$(($3 > 0 ? $2 * 1000000 / $3 : 0)) $4 $5 $6 $7"
+}
+
+# CPU accounting, to tell whether something else ran during the load (another build or
+# test on the machine skews every figure): ticks the whole machine was busy, minus the
+# servers' and this script's children's (wrk, curl) own.
+machine_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
+server_ticks() {
+    local p t=0
+    for p in "$@"; do t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0))); done
+    echo "$t"
+}
+# children_ticks FILE: the children's user and system time, in ticks, from bash's `times`
+# written to FILE by the main shell (in a $(...) subshell it would count from zero).
+children_ticks() {
+    sed -n 2p "$1" | awk -v hz="$(getconf CLK_TCK)" '{
+        t = 0
+        for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] }
+        printf "%d", t * hz }'
+}
+
+fmt_ms() { awk -v us="$1" 'BEGIN { printf "%.2f ms", us / 1000 }'; }
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f%%", (b > 0) ? 100 * a / b : 0 }'; }
+
+server_pids=("$app_pid" "$empty_pid" "$native_pid")
+times >"$OUT/times0"
+busy0=$(machine_busy); ours0=$(($(server_ticks "${server_pids[@]}") + $(children_ticks "$OUT/times0")))
+say "load: ${DURATION}s per target at $CONNECTIONS connections"
+declare -A rps p50 p99 errs bad
+run() { # key url connections seconds [label]
+    local r
+    r=$(load "$3" "$4" "$2")
+    read -r "rps[$1]" "p50[$1]" "p99[$1]" "errs[$1]" "bad[$1]" <<<"$r"
+    say "  ${5:-$1}: ${rps[$1]} req/s, p99 $(fmt_ms "${p99[$1]}"), errors ${errs[$1]}, non-2xx ${bad[$1]}"
+}
+# The floor first and last: its mean is the reference, its drift the noise.
+# (Keys are plain words: bash evaluates an associative subscript given to `read`.)
+run "empty1" "http://127.0.0.1:$empty_port/" "$CONNECTIONS" "$DURATION"
+for i in "${!APP_TARGETS[@]}"; do
+    IFS='|' read -r label p path <<<"${APP_TARGETS[$i]}"
+    run "t$i" "http://127.0.0.1:$p$path" "$CONNECTIONS" "$DURATION" "$label"
+done
+run "empty2" "http://127.0.0.1:$empty_port/" "$CONNECTIONS" "$DURATION"
+run "native" "http://127.0.0.1:$native_port/" "$CONNECTIONS" "$DURATION"
+run "native_iseven" "http://127.0.0.1:$native_port$ISEVEN" "$CONNECTIONS" "$DURATION"
+empty_mean=$(((${rps[empty1]} + ${rps[empty2]}) / 2))
+
+say "load: ${HIGH_DURATION}s per target at $HIGH_CONNECTIONS connections"
+HIGH_TARGETS=("${APP_TARGETS[@]}" "empty component \`/\`|$empty_port|/")
+for i in "${!HIGH_TARGETS[@]}"; do
+    IFS='|' read -r label p path <<<"${HIGH_TARGETS[$i]}"
+    run "h$i" "http://127.0.0.1:$p$path" "$HIGH_CONNECTIONS" "$HIGH_DURATION" "$label"
+done
+
+times >"$OUT/times1"
+busy1=$(machine_busy); ours1=$(($(server_ticks "${server_pids[@]}") + $(children_ticks "$OUT/times1")))
+other_pct=$(awk -v b=$((busy1 - busy0)) -v o=$((ours1 - ours0)) \
+    'BEGIN { printf "%.0f", (b > 0 && b > o) ? 100 * (b - o) / b : 0 }')
+
+micro=""
+if ((MICRO)); then
+    say "micro-benchmark: cargo bench -p spin-local --bench request"
+    cargo bench -p spin-local --bench request >"$OUT/micro.log" 2>&1 ||
+        { say "cargo bench failed: see $OUT/micro.log"; exit 1; }
+    micro=$(sed -n '/^One request in process/,$p' "$OUT/micro.log")
+fi
+
+# --- report --------------------------------------------------------------------------------
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+mem=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
+row() { # label key ratio_column
+    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$1" "${rps[$2]}" "$(fmt_ms "${p50[$2]}")" \
+        "$(fmt_ms "${p99[$2]}")" "${errs[$2]}" "${bad[$2]}" "$3"
+}
+echo "## Benchmark: $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo
+echo "Machine: $(nproc) cores ($cpu), $mem, $(uname -sr); wrk -t1, server and load generator"
+echo "on the same cores. \`wrk -c$CONNECTIONS\`, ${DURATION} s per target. Other processes used"
+echo "${other_pct}% of the machine's CPU time during the load runs$( ((other_pct > 5)) && echo " (**busy machine: figures skewed**)")."
+echo
+echo "| target | requests/s | p50 | p99 | socket errors | non-2xx | vs empty component |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+row "empty component \`/\` (floor, first run)" empty1 "$(pct "${rps[empty1]}" "$empty_mean")"
+for i in "${!APP_TARGETS[@]}"; do
+    IFS='|' read -r label _ _ <<<"${APP_TARGETS[$i]}"
+    row "$label" "t$i" "$(pct "${rps[t$i]}" "$empty_mean")"
+done
+row "empty component \`/\` (floor, last run)" empty2 "$(pct "${rps[empty2]}" "$empty_mean")"
+row "native hyper \`/\` (ceiling)" native "$(pct "${rps[native]}" "$empty_mean")"
+row "native hyper \`/iseven?num=<5,000 digits>\`" native_iseven "$(pct "${rps[native_iseven]}" "$empty_mean")"
+echo
+echo "- local host vs native hyper on \`/\`: $(pct "${rps[t0]}" "${rps[native]}") (target: ≥ 50%)"
+worst=""
+for i in "${!APP_TARGETS[@]}"; do
+    r=$(pct "${rps[t$i]}" "$empty_mean")
+    if [ -z "$worst" ] || [ "${r%\%}" -lt "${worst%\%}" ]; then worst=$r; fi
+done
+echo "- slowest endpoint vs the empty component: $worst (target: ≥ 90%)"
+echo
+echo "At $HIGH_CONNECTIONS connections, ${HIGH_DURATION} s per target:"
+echo
+echo "| target | requests/s | p50 | p99 | socket errors | non-2xx |"
+echo "|---|---:|---:|---:|---:|---:|"
+for i in "${!HIGH_TARGETS[@]}"; do
+    IFS='|' read -r label _ _ <<<"${HIGH_TARGETS[$i]}"
+    printf '| %s | %s | %s | %s | %s | %s |\n' "$label" "${rps[h$i]}" \
+        "$(fmt_ms "${p50[h$i]}")" "$(fmt_ms "${p99[h$i]}")" "${errs[h$i]}" "${bad[h$i]}"
+done
+echo
+echo "Component sizes (core module as spin.toml names it, after scripts/build.sh; targets: app ≤ 150 KB, static ≤ 250 KB):"
+echo
+echo "| component | bytes | cargo's output | "
+echo "|---|---:|---:|"
+for c in tutorial_app static_files empty_component; do
+    raw=$WASM/deps/$c.wasm
+    printf '| %s | %s | %s |\n' "$c.wasm" "$(stat -c %s "$WASM/$c.wasm")" \
+        "$( [ -f "$raw" ] && stat -c %s "$raw" || echo '?')"
+done
+echo
+sorted=$(printf '%s\n' "${startup_warm[@]}" | sort -n)
+median=$(sed -n 3p <<<"$sorted")
+echo "Start-up, host process start to the first 200 on \`/\` (both components loaded; target ≤ 1 s warm):"
+echo "warm compile cache $(fmt_ms "$median") (median of 5; $(echo $sorted | sed 's/ / µs, /g') µs);"
+echo "cold (componentize + Cranelift) $(fmt_ms "$startup_cold")."
+if [ -n "$micro" ]; then
+    echo
+    echo "$micro"
+fi
