@@ -2,9 +2,8 @@
 
 use http::StatusCode;
 
-use crate::json;
 use crate::query::{self, Param};
-use crate::reply::Reply;
+use crate::reply::{Json, Reply};
 
 #[derive(Debug, PartialEq, Eq, Clone, Copy)]
 pub enum Parity {
@@ -54,7 +53,10 @@ pub fn answer(query: &str) -> Reply {
     Reply::text(
         StatusCode::OK,
         format!("The integer {num} is {word}"),
-        json::object(&[("number", num), ("parity", word)]),
+        Json::Fields(vec![
+            ("number", num.to_owned()),
+            ("parity", word.to_owned()),
+        ]),
     )
 }
 
@@ -110,7 +112,7 @@ mod tests {
         let res = answer("num=%20007+");
         assert_eq!(res.status, StatusCode::OK);
         assert_eq!(body(&res), "The integer 007 is odd");
-        assert_eq!(res.json, r#"{"number":"007","parity":"odd"}"#);
+        assert_eq!(res.json.render(), r#"{"number":"007","parity":"odd"}"#);
         assert_eq!(body(&answer("num=-12")), "The integer -12 is even");
         assert_eq!(body(&answer("num=%2B5")), "The integer +5 is odd");
     }
@@ -126,7 +128,7 @@ mod tests {
         assert_eq!(res.status, StatusCode::BAD_REQUEST);
         assert_eq!(body(&res), "<script> is not a valid integer");
         assert_eq!(
-            res.json,
+            res.json.render(),
             r#"{"error":"\u003cscript> is not a valid integer"}"#
         );
     }

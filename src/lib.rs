@@ -3,8 +3,7 @@
 //! Everything that decides an answer is plain Rust over `http` types (see [`respond`]),
 //! so it runs natively in unit tests and benchmarks; this file is only the Spin entry.
 
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-mod access_log;
+pub mod access_log;
 mod iseven;
 mod json;
 mod pages;

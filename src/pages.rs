@@ -3,7 +3,7 @@
 use http::StatusCode;
 
 use crate::json;
-use crate::reply::Reply;
+use crate::reply::{Json, Reply};
 
 /// The animals page: the same bytes `static/index.html` serves under `/static/`,
 /// embedded at build time so no request touches the file system.
@@ -13,14 +13,17 @@ pub fn hello() -> Reply {
     Reply::text(
         StatusCode::OK,
         "Hello World",
-        json::object(&[("message", "Hello World")]),
+        Json::Fields(vec![("message", "Hello World".to_owned())]),
     )
 }
 
 pub fn animals() -> Reply {
+    Reply::html(ANIMALS_PAGE, Json::With(animals_json))
+}
+
+fn animals_json() -> String {
     let page = std::str::from_utf8(ANIMALS_PAGE).unwrap_or_default();
-    let json = format!("{{\"animals\":{}}}", json::array(&animal_names(page)));
-    Reply::html(ANIMALS_PAGE, json)
+    format!("{{\"animals\":{}}}", json::array(&animal_names(page)))
 }
 
 /// The animal names in page order: the text of each `<option>`, so the page stays
@@ -55,7 +58,7 @@ mod tests {
     #[test]
     fn animals_json_lists_them() {
         assert_eq!(
-            animals().json,
+            animals().json.render(),
             r#"{"animals":["Snake","Horse","Mouse","Bird"]}"#
         );
     }
@@ -64,6 +67,6 @@ mod tests {
     fn hello_in_both_forms() {
         let r = hello();
         assert_eq!(&r.body[..], b"Hello World");
-        assert_eq!(r.json, r#"{"message":"Hello World"}"#);
+        assert_eq!(r.json.render(), r#"{"message":"Hello World"}"#);
     }
 }

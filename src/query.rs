@@ -20,6 +20,11 @@ pub fn last(query: &str, name: &str) -> Param {
         if decode(key, true, Escapes::Lenient).as_deref() != Some(name.as_bytes()) {
             continue;
         }
+        if !value.contains(['%', '+']) {
+            // Nothing to decode: the common case, and a 5,000-digit number is copied once.
+            found = Param::Value(value.to_owned());
+            continue;
+        }
         let bytes = decode(value, true, Escapes::Lenient).unwrap_or_default();
         found = match String::from_utf8(bytes) {
             Ok(s) => Param::Value(s),

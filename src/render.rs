@@ -20,7 +20,7 @@ pub fn render(reply: Reply, request: &HeaderMap) -> Response<Vec<u8>> {
     let json =
         qvalues::media_type(accept, &[reply.form.media_type(), "application/json"]) == Some(1);
     let (content_type, body) = match (json, reply.form) {
-        (true, _) => ("application/json", reply.json.into_bytes()),
+        (true, _) => ("application/json", reply.json.render().into_bytes()),
         (false, Form::Text) => ("text/plain; charset=utf-8", reply.body.into_owned()),
         (false, Form::Html) => ("text/html; charset=utf-8", reply.body.into_owned()),
     };

@@ -2,9 +2,8 @@
 
 use http::StatusCode;
 
-use crate::json;
 use crate::percent::{decode, Escapes};
-use crate::reply::Reply;
+use crate::reply::{Json, Reply};
 
 /// The student's name and course id from the two raw (still percent-encoded) path
 /// segments after `/students/`, or `None` when they do not fit the route.
@@ -26,7 +25,7 @@ pub fn answer(name: &str, id: &str) -> Reply {
         Some((name, id)) => Reply::text(
             StatusCode::OK,
             format!("Hello {name} the course you are viewing is {id}"),
-            json::object(&[("name", &name), ("course_id", id)]),
+            Json::Fields(vec![("name", name.clone()), ("course_id", id.to_owned())]),
         ),
         None => Reply::not_found(),
     }
@@ -81,7 +80,7 @@ mod tests {
             &res.body[..],
             b"Hello john the course you are viewing is 101"
         );
-        assert_eq!(res.json, r#"{"name":"john","course_id":"101"}"#);
+        assert_eq!(res.json.render(), r#"{"name":"john","course_id":"101"}"#);
     }
 
     #[test]

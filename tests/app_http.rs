@@ -241,3 +241,37 @@ fn content_length_is_exact() {
         assert_eq!(length, reply.body.len(), "{target}");
     }
 }
+
+#[test]
+fn one_json_access_log_line_per_request() {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let path = format!("/log-probe-{nanos}");
+    assert_eq!(get(&format!("{path}?secret=1")).status, 404);
+    let log = common::guest_stdout();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let line = loop {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        let found: Vec<&str> = text.lines().filter(|l| l.contains(&path)).collect();
+        if let [line] = found.as_slice() {
+            break line.to_string();
+        }
+        assert!(found.len() < 2, "{} lines for one request", found.len());
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no access-log line for {path} in {}",
+            log.display()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let entry: serde_json::Value =
+        serde_json::from_str(&line).expect("the line is one JSON object");
+    assert_eq!(entry["method"], "GET");
+    assert_eq!(entry["path"], path.as_str(), "the path, without the query");
+    assert_eq!(entry["status"], 404);
+    assert_eq!(entry["bytes"], 9);
+    assert!(entry["micros"].is_u64(), "{line}");
+    assert_eq!(entry.as_object().unwrap().len(), 5, "{line}");
+}

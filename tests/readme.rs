@@ -26,8 +26,15 @@ fn examples() -> Vec<Example> {
             continue;
         }
         match line.strip_prefix("$ ") {
-            Some(command) => examples.push(Example { command: command.to_owned(), expected: vec![] }),
-            None => examples.last_mut().expect("output before any command").expected.push(line.to_owned()),
+            Some(command) => examples.push(Example {
+                command: command.to_owned(),
+                expected: vec![],
+            }),
+            None => examples
+                .last_mut()
+                .expect("output before any command")
+                .expected
+                .push(line.to_owned()),
         }
     }
     examples
@@ -74,8 +81,16 @@ struct Curl {
 
 fn parse_curl(command: &str) -> Curl {
     let words = words(command);
-    assert_eq!(words[0], "curl", "only curl examples are expected: {command}");
-    let mut curl = Curl { method: "GET".into(), target: String::new(), headers: vec![], include: false };
+    assert_eq!(
+        words[0], "curl",
+        "only curl examples are expected: {command}"
+    );
+    let mut curl = Curl {
+        method: "GET".into(),
+        target: String::new(),
+        headers: vec![],
+        include: false,
+    };
     let mut args = words[1..].iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -85,10 +100,13 @@ fn parse_curl(command: &str) -> Curl {
             "-H" => {
                 let header = args.next().expect("a header after -H");
                 let (name, value) = header.split_once(':').expect("Name: value");
-                curl.headers.push((name.trim().to_owned(), value.trim().to_owned()));
+                curl.headers
+                    .push((name.trim().to_owned(), value.trim().to_owned()));
             }
             url => {
-                let target = url.strip_prefix("localhost:3000").unwrap_or_else(|| panic!("unexpected argument {url} in {command}"));
+                let target = url
+                    .strip_prefix("localhost:3000")
+                    .unwrap_or_else(|| panic!("unexpected argument {url} in {command}"));
                 curl.target = target.to_owned();
             }
         }
@@ -100,8 +118,18 @@ fn output(curl: &Curl, reply: &Reply) -> Vec<String> {
     let body = String::from_utf8_lossy(&reply.body);
     let mut lines = Vec::new();
     if curl.include {
-        lines.push(format!("HTTP/1.1 {} {}", reply.status, reason(reply.status)));
-        lines.extend(reply.headers.iter().filter(|(n, _)| n != "date" && n != "connection").map(|(n, v)| format!("{n}: {v}")));
+        lines.push(format!(
+            "HTTP/1.1 {} {}",
+            reply.status,
+            reason(reply.status)
+        ));
+        lines.extend(
+            reply
+                .headers
+                .iter()
+                .filter(|(n, _)| n != "date" && n != "connection")
+                .map(|(n, v)| format!("{n}: {v}")),
+        );
         lines.push(String::new());
     }
     lines.extend(body.lines().map(str::to_owned));
@@ -109,24 +137,44 @@ fn output(curl: &Curl, reply: &Reply) -> Vec<String> {
 }
 
 fn reason(status: u16) -> &'static str {
-    http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("")
+    http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("")
 }
 
 #[test]
 fn the_readme_has_curl_examples_for_every_endpoint() {
     let commands: Vec<String> = examples().into_iter().map(|e| e.command).collect();
-    for path in ["localhost:3000/ ", "/animals", "/iseven?", "/students/", "/static/"] {
-        assert!(commands.iter().any(|c| format!("{c} ").contains(path)), "no example for {path}");
+    for path in [
+        "localhost:3000/ ",
+        "/animals",
+        "/iseven?",
+        "/students/",
+        "/static/",
+    ] {
+        assert!(
+            commands.iter().any(|c| format!("{c} ").contains(path)),
+            "no example for {path}"
+        );
     }
 }
 
 #[test]
 fn every_curl_example_shows_the_real_output() {
     let examples = examples();
-    assert!(examples.len() >= 10, "only {} examples found", examples.len());
+    assert!(
+        examples.len() >= 10,
+        "only {} examples found",
+        examples.len()
+    );
     for example in examples {
         let curl = parse_curl(&example.command);
-        let headers: Vec<(&str, &str)> = curl.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let headers: Vec<(&str, &str)> = curl
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
         let reply = request(&curl.method, &curl.target, &headers);
         let mut expected = example.expected.clone();
         while expected.last().is_some_and(|l| l.is_empty()) {
@@ -142,6 +190,12 @@ fn every_curl_example_shows_the_real_output() {
 
 #[test]
 fn shell_words_follow_quotes() {
-    assert_eq!(words("curl -s 'a b' \"c\" d"), ["curl", "-s", "a b", "c", "d"]);
-    assert_eq!(words("curl -H 'If-None-Match: \"x\"' u"), ["curl", "-H", "If-None-Match: \"x\"", "u"]);
+    assert_eq!(
+        words("curl -s 'a b' \"c\" d"),
+        ["curl", "-s", "a b", "c", "d"]
+    );
+    assert_eq!(
+        words("curl -H 'If-None-Match: \"x\"' u"),
+        ["curl", "-H", "If-None-Match: \"x\"", "u"]
+    );
 }

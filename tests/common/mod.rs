@@ -18,6 +18,16 @@ pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Where this test binary's hosts write what components print (the app's access log):
+/// a file under `target/guest-stdout/`, so test output stays readable.
+pub fn guest_stdout() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let name = exe.file_stem().unwrap().to_string_lossy().into_owned();
+    let dir = root().join("target/guest-stdout");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(format!("{name}.log"))
+}
+
 /// The app, started once per test binary on a free loopback port.
 pub fn app() -> SocketAddr {
     static HOST: OnceLock<RunningHost> = OnceLock::new();
@@ -25,6 +35,7 @@ pub fn app() -> SocketAddr {
         assert_components_are_fresh();
         let opts = HostOptions {
             listen: "127.0.0.1:0".parse().unwrap(),
+            guest_stdout: Some(guest_stdout()),
             ..HostOptions::default()
         };
         spin_local::start(&root().join("spin.toml"), opts).expect("the local host starts")

@@ -28,8 +28,17 @@ pub fn host_options() -> HostOptions {
     HostOptions {
         listen: "127.0.0.1:0".parse().unwrap(),
         cache_dir: Some(root().join("target/spin-local-cache")),
+        // Component output (the app's access log: thousands of lines in the soak) goes to a
+        // file, so the test output stays readable.
+        guest_stdout: Some(guest_stdout()),
         ..HostOptions::default()
     }
+}
+
+fn guest_stdout() -> PathBuf {
+    let dir = root().join("target/guest-stdout");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("reliability.log")
 }
 
 /// A fresh directory under the system temp dir, removed when dropped.

@@ -103,54 +103,11 @@ fn answer(req: hyper::Request<hyper::body::Incoming>, log: bool) -> hyper::Respo
     let res = res.map(|body| Full::new(Bytes::from(body)));
     if log {
         let path = target.split('?').next().unwrap_or_default();
-        let line = access_line(
-            method.as_str(),
-            path,
-            status,
-            bytes,
-            started.elapsed().as_micros(),
-        );
+        let micros = started.elapsed().as_micros();
+        let mut line = tutorial_app::access_log::line(method.as_str(), path, status, bytes, micros);
+        line.push('\n');
         // One write per line, as the component's println! through WASI.
         let _ = std::io::stdout().lock().write_all(line.as_bytes());
     }
     res
-}
-
-/// The component's access-log line (src/access_log.rs), newline included.
-fn access_line(method: &str, path: &str, status: u16, bytes: usize, micros: u128) -> String {
-    format!(
-        "{{\"method\":{},\"path\":{},\"status\":{status},\"bytes\":{bytes},\"micros\":{micros}}}\n",
-        json_string(method),
-        json_string(path)
-    )
-}
-
-fn json_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c < ' ' || c == '<' || c == '\u{2028}' || c == '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn access_line_matches_the_component() {
-        assert_eq!(
-            access_line("GET", "/a\"<", 200, 11, 3),
-            "{\"method\":\"GET\",\"path\":\"/a\\\"\\u003c\",\"status\":200,\"bytes\":11,\"micros\":3}\n"
-        );
-    }
 }

@@ -153,7 +153,7 @@ pub fn load_component(
 ) -> Result<(Component, CacheOutcome, Duration)> {
     let started = Instant::now();
     let key = cache_key(engine, wasm);
-    let file_stem = format!("{}-", sanitize(id));
+    let file_stem = format!("{}-", crate::files::sanitize_id(id));
     let path = cache_dir.join(format!("{file_stem}{key}.cwasm"));
 
     if path.is_file() {
@@ -241,16 +241,4 @@ fn prune_siblings(dir: &Path, stem: &str, keep: &Path) {
             let _ = std::fs::remove_file(e.path());
         }
     }
-}
-
-fn sanitize(id: &str) -> String {
-    id.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
 }

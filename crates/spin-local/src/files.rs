@@ -174,7 +174,8 @@ fn guest_contains(outer: &str, inner: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('/'))
 }
 
-fn sanitize_id(id: &str) -> String {
+/// `id` with anything but ASCII letters, digits, `-` and `_` made `_`: safe in a file name.
+pub(crate) fn sanitize_id(id: &str) -> String {
     id.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' || c == '_' {

@@ -59,6 +59,9 @@ pub struct HostOptions {
     pub max_concurrent_requests: u32,
     /// Compile cache directory; `None` means `<manifest dir>/target/spin-local-cache`.
     pub cache_dir: Option<PathBuf>,
+    /// A file every component's stdout is appended to (created if need be; hosts may share
+    /// it); `None`: the host's own stdout, as Spin prints component output.
+    pub guest_stdout: Option<PathBuf>,
 }
 
 impl Default for HostOptions {
@@ -69,6 +72,7 @@ impl Default for HostOptions {
             memory_limit_bytes: 64 * 1024 * 1024,
             max_concurrent_requests: 256,
             cache_dir: None,
+            guest_stdout: None,
         }
     }
 }
@@ -235,6 +239,16 @@ fn load_app(
         memory_limit_bytes: opts.memory_limit_bytes,
     };
     let staging_root = cache_dir.join("files");
+    let guest_stdout = match &opts.guest_stdout {
+        Some(path) => Some(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .with_context(|| format!("cannot open {}", path.display()))?,
+        ),
+        None => None,
+    };
     let used: BTreeSet<&str> = app
         .http_triggers
         .iter()
@@ -267,8 +281,11 @@ fn load_app(
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        let (rt, warnings) =
+        let (mut rt, warnings) =
             ComponentRuntime::prepare(&linker, id, &component, env, mounts, limits)?;
+        if let Some(file) = &guest_stdout {
+            rt = rt.with_stdout(file.try_clone()?);
+        }
         for w in warnings {
             eprintln!("spin-local: warning: {w}");
         }
