@@ -25,13 +25,7 @@ fn hello() {
 #[test]
 fn animals_is_the_page_as_html() {
     let reply = get("/animals");
-    assert_eq!(reply.status, 200);
-    assert_eq!(
-        reply.header("content-type"),
-        Some("text/html; charset=utf-8")
-    );
-    let page = std::fs::read(common::root().join("static/index.html")).unwrap();
-    assert_eq!(reply.body, page);
+    common::assert_is_the_animals_page(&reply);
     assert!(reply.text().starts_with("<!DOCTYPE html>"));
     assert!(reply.text().contains("width=device-width, initial-scale=1"));
 }

@@ -6,14 +6,7 @@ use common::{get, request};
 
 #[test]
 fn serves_the_mounted_page_with_its_type() {
-    let reply = get("/static/index.html");
-    assert_eq!(reply.status, 200);
-    assert_eq!(
-        reply.header("content-type"),
-        Some("text/html; charset=utf-8")
-    );
-    let page = std::fs::read(common::root().join("static/index.html")).unwrap();
-    assert_eq!(reply.body, page);
+    common::assert_is_the_animals_page(&get("/static/index.html"));
 }
 
 #[test]

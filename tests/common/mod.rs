@@ -113,6 +113,15 @@ impl Reply {
     }
 }
 
+/// The animals page, as both `/animals` and `/static/index.html` must serve it: the bytes
+/// of `static/index.html`, as HTML.
+pub fn assert_is_the_animals_page(reply: &Reply) {
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.header("content-type"), Some("text/html; charset=utf-8"));
+    let page = std::fs::read(root().join("static/index.html")).unwrap();
+    assert_eq!(reply.body, page);
+}
+
 pub fn get(target: &str) -> Reply {
     request("GET", target, &[])
 }
