@@ -14,8 +14,9 @@
 //!
 //! Known differences from `spin up`: only `[[trigger.http]]` with Spin/WASI HTTP components
 //! (no Wagi, `static_response`, service chaining or URL sources); no outbound HTTP or networking
-//! (requests fail with `HttpRequestDenied`) and no Spin host interfaces (key-value, variables,
-//! SQLite, ...: calls to them trap); a failing component gets a `500` with a short text body
+//! (requests fail with `HttpRequestDenied`); of the Spin host interfaces only variables
+//! (`[variables]`, from `--variable`, `SPIN_VARIABLE_*` or the default, fixed at start-up; see
+//! [`variables`]), the others (key-value, SQLite, ...) trap when called; a failing component gets a `500` with a short text body
 //! where Spin sends an empty one; `files` directories are mounted in place (edits show without
 //! a restart) while single files and globs are copied at start, as Spin copies everything.
 //!
@@ -31,6 +32,7 @@ pub mod manifest;
 pub mod routes;
 pub mod runtime;
 pub mod server;
+pub mod variables;
 
 use std::collections::{BTreeSet, HashMap};
 use std::net::SocketAddr;
@@ -62,6 +64,9 @@ pub struct HostOptions {
     /// A file every component's stdout is appended to (created if need be; hosts may share
     /// it); `None`: the host's own stdout, as Spin prints component output.
     pub guest_stdout: Option<PathBuf>,
+    /// `--variable NAME=VALUE` pairs: values for `[variables]`, over `SPIN_VARIABLE_*` and
+    /// the defaults (the last pair for a name wins).
+    pub variables: Vec<(String, String)>,
 }
 
 impl Default for HostOptions {
@@ -73,6 +78,7 @@ impl Default for HostOptions {
             max_concurrent_requests: 256,
             cache_dir: None,
             guest_stdout: None,
+            variables: Vec::new(),
         }
     }
 }
@@ -249,6 +255,9 @@ fn load_app(
         ),
         None => None,
     };
+    let app_values = variables::resolve_app(&app.variables, &opts.variables, |name| {
+        std::env::var(name).ok()
+    })?;
     let used: BTreeSet<&str> = app
         .http_triggers
         .iter()
@@ -286,6 +295,9 @@ fn load_app(
         if let Some(file) = &guest_stdout {
             rt = rt.with_stdout(file.try_clone()?);
         }
+        let vars = variables::resolve_component(&comp.variables, &app_values)
+            .with_context(|| format!("[component.{id}.variables]"))?;
+        rt = rt.with_variables(vars);
         for w in warnings {
             eprintln!("spin-local: warning: {w}");
         }

@@ -26,6 +26,8 @@ OPTIONS:
         --request-timeout <SECS>  Per-request time limit for a component [default: 30]
         --memory-limit <MIB>      Per-request linear memory limit [default: 64]
         --cache-dir <DIR>         Compile cache [default: <manifest dir>/target/spin-local-cache]
+        --variable <NAME=VALUE>   Value for a [variables] entry (repeatable); also read from
+                                  SPIN_VARIABLE_<NAME>, as spin up does
     -h, --help                    Print this help
 ";
 
@@ -90,6 +92,13 @@ fn parse_args(args: &[String]) -> Result<Command> {
                 opts.memory_limit_bytes = mib << 20;
             }
             "--cache-dir" => opts.cache_dir = Some(PathBuf::from(value(flag)?)),
+            "--variable" => {
+                let v = value(flag)?;
+                let (name, val) = v.split_once('=').ok_or_else(|| {
+                    anyhow!("--variable: '{v}' is not NAME=VALUE (e.g. cache_control=no-cache)")
+                })?;
+                opts.variables.push((name.to_string(), val.to_string()));
+            }
             other => bail!("unknown option '{other}' (try `spin-local --help`)"),
         }
     }
@@ -195,6 +204,12 @@ mod tests {
         assert_eq!(u.opts.cache_dir, None);
         let u = up("up --cache-dir /tmp/c");
         assert_eq!(u.opts.cache_dir, Some(PathBuf::from("/tmp/c")));
+        let u = up("up --variable a=1 --variable=b=x=y --variable c=");
+        let pair = |n: &str, v: &str| (n.to_string(), v.to_string());
+        assert_eq!(
+            u.opts.variables,
+            vec![pair("a", "1"), pair("b", "x=y"), pair("c", "")]
+        );
     }
 
     #[test]
@@ -209,5 +224,6 @@ mod tests {
         assert!(parse_args(&args("up --listen")).is_err());
         assert!(parse_args(&args("up --listen nope")).is_err());
         assert!(parse_args(&args("up --bogus")).is_err());
+        assert!(parse_args(&args("up --variable novalue")).is_err());
     }
 }

@@ -21,7 +21,7 @@ pub struct App {
     pub http_triggers: Vec<HttpTrigger>,
     /// `[component.ID]` tables, by id.
     pub components: BTreeMap<String, Component>,
-    /// `[variables]`: parsed and kept, not served yet.
+    /// `[variables]`, served to components by [`crate::variables`].
     pub variables: BTreeMap<String, Variable>,
 }
 
@@ -48,6 +48,7 @@ pub struct Component {
     pub exclude_files: Vec<String>,
     pub environment: BTreeMap<String, String>,
     pub allowed_outbound_hosts: Vec<String>,
+    /// `[component.ID.variables]`: name to template (`"{{ app_variable }}"`).
     pub variables: BTreeMap<String, String>,
 }
 

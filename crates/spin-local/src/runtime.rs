@@ -12,7 +12,7 @@ use http_body_util::BodyExt;
 use hyper::body::{Body, Frame, SizeHint};
 use tokio::sync::oneshot;
 use tokio::task::AbortHandle;
-use wasmtime::component::{Component, Linker, ResourceTable};
+use wasmtime::component::{Component, HasSelf, Linker, ResourceTable};
 use wasmtime::{Engine, Store, StoreLimits, StoreLimitsBuilder, UpdateDeadline};
 use wasmtime_wasi::cli::OutputFile;
 use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
@@ -22,6 +22,7 @@ use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
 use wasmtime_wasi_http::{WasiBody, WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView};
 
 use crate::files::Mount;
+use crate::variables::{self, ComponentVariables};
 
 /// Per-request resource limits.
 #[derive(Debug, Clone, Copy)]
@@ -37,6 +38,7 @@ pub struct HostState {
     table: ResourceTable,
     limits: StoreLimits,
     hooks: DenyOutbound,
+    variables: ComponentVariables,
 }
 
 impl WasiView for HostState {
@@ -87,11 +89,15 @@ impl WasiHttpHooks for DenyOutbound {
     }
 }
 
-/// WASI and `wasi:http` for every component; unknown imports are handled in `prepare`.
+/// WASI, `wasi:http` and Spin's variables for every component; other imports are handled
+/// in `prepare`.
 pub fn build_linker(engine: &Engine) -> Result<Linker<HostState>> {
-    let mut linker = Linker::new(engine);
+    let mut linker = Linker::<HostState>::new(engine);
     wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
     wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
+    variables::add_to_linker::<_, HasSelf<ComponentVariables>>(&mut linker, |s| {
+        &mut s.variables
+    })?;
     Ok(linker)
 }
 
@@ -105,11 +111,12 @@ pub struct ComponentRuntime {
     limits: RequestLimits,
     /// Where the guest's stdout goes; `None`: the host's stdout.
     stdout: Option<OutputFile>,
+    variables: ComponentVariables,
 }
 
 impl ComponentRuntime {
     /// Links and pre-instantiates `component`. Imports this host does not provide (for example
-    /// Spin's key-value or variables interfaces) become traps, so the component still loads and
+    /// Spin's key-value or SQLite interfaces) become traps, so the component still loads and
     /// fails only if it calls them; the returned warnings say so.
     pub fn prepare(
         linker: &Linker<HostState>,
@@ -147,6 +154,7 @@ impl ComponentRuntime {
                 mounts,
                 limits,
                 stdout: None,
+                variables: ComponentVariables::default(),
             },
             warnings,
         ))
@@ -156,6 +164,13 @@ impl ComponentRuntime {
     /// it to `/dev/null`: still a write per line, as with a redirected host).
     pub fn with_stdout(mut self, file: std::fs::File) -> Self {
         self.stdout = Some(OutputFile::new(file));
+        self
+    }
+
+    /// The values `fermyon:spin/variables.get` answers (none by default: every name is
+    /// `undefined`, as for a component without `[component.ID.variables]`).
+    pub fn with_variables(mut self, variables: ComponentVariables) -> Self {
+        self.variables = variables;
         self
     }
 
@@ -187,6 +202,7 @@ impl ComponentRuntime {
             hooks: DenyOutbound {
                 component: self.id_shared.clone(),
             },
+            variables: self.variables.clone(),
         };
         let mut store = Store::new(self.pre.engine(), state);
         store.limiter(|s| &mut s.limits);
