@@ -214,6 +214,21 @@ fn check_spinapp(text: &str) -> Vec<String> {
         }
     }
 
+    if let Some(vars) = spec["variables"].as_vec() {
+        for (i, v) in vars.iter().enumerate() {
+            if str_at(&v["name"]).is_none() {
+                problem(format!("spec.variables[{i}] needs a name"));
+            }
+            if v["value"].as_str().is_some() == v["valueFrom"].as_hash().is_some() {
+                problem(format!(
+                    "spec.variables[{i}] needs a string value or a valueFrom, not both"
+                ));
+            }
+        }
+    } else if !spec["variables"].is_badvalue() {
+        problem("spec.variables must be a list of {name, value}".into());
+    }
+
     for probe in ["readiness", "liveness"] {
         let p = &spec["checks"][probe];
         if p.is_badvalue() {
@@ -273,6 +288,22 @@ fn spinapp_is_named_after_the_app_and_probes_routed_paths() {
 }
 
 #[test]
+fn spinapp_sets_only_variables_spin_toml_declares() {
+    let doc = load_one_yaml(&read("deploy/spinapp.yaml")).unwrap();
+    let manifest = read("spin.toml").parse::<toml::Table>().unwrap();
+    let declared = manifest["variables"].as_table().expect("[variables]");
+    let vars = doc["spec"]["variables"].as_vec().expect("spec.variables");
+    assert!(!vars.is_empty());
+    for v in vars {
+        let name = v["name"].as_str().unwrap();
+        assert!(
+            declared.contains_key(name),
+            "spec.variables sets {name}, which spin.toml does not declare"
+        );
+    }
+}
+
+#[test]
 fn spinapp_checks_catch_broken_manifests() {
     let good = "apiVersion: core.spinkube.dev/v1alpha1\nkind: SpinApp\nmetadata:\n  name: app\n\
                 spec:\n  image: ghcr.io/o/app:1\n  executor: containerd-shim-spin\n  replicas: 2\n\
@@ -311,6 +342,11 @@ fn spinapp_checks_catch_broken_manifests() {
         ),
         "liveness",
     );
+    let with_vars = |vars: &str| check_spinapp(&good.replace("replicas: 2\n", &format!("replicas: 2\n  variables: {vars}\n")));
+    assert_clean("fixture", with_vars("[{name: a, value: '1'}]"));
+    assert_caught(&with_vars("[{value: '1'}]"), "variables[0] needs a name");
+    assert_caught(&with_vars("[{name: a}]"), "variables[0] needs a string value");
+    assert_caught(&with_vars("{a: '1'}"), "spec.variables must be a list");
     assert_caught(&check_spinapp("a: [unclosed"), "not YAML");
     assert_caught(
         &check_spinapp(&format!("{good}---\n{good}")),

@@ -1,7 +1,7 @@
 mod common;
 
 // The static file component's HTTP rules, end to end: the real `static_files.wasm`,
-// mounted from `static/` with the environment `spin.toml` gives it, over HTTP/1.1.
+// mounted from `static/` with the variables `spin.toml` gives it, over HTTP/1.1.
 // Validators and 304, Cache-Control, byte ranges, gzip, 406, OPTIONS, security headers.
 // Needs the root dev-dependency `miniz_oxide` (to check gzip bodies).
 
@@ -17,21 +17,21 @@ fn identity_tag() -> String {
     http_rules::etag::strong(&page())
 }
 
-/// The `CACHE_CONTROL` that `spin.toml` sets for the static component (read from the
-/// manifest's text, so the test follows the manifest when it changes).
+/// The `Cache-Control` that `spin.toml` configures for the static component: the default
+/// of the application variable `cache_control`, which the component's own variable of the
+/// same name takes as it is (read from the manifest, so the test follows it when it changes).
 fn manifest_cache_control() -> String {
-    let manifest = std::fs::read_to_string(common::root().join("spin.toml")).unwrap();
-    let section = manifest
-        .split("[component.static-files]")
-        .nth(1)
-        .expect("a static-files component");
-    let section = section.split("\n[").next().unwrap();
-    let start = section
-        .find("CACHE_CONTROL = \"")
-        .expect("spin.toml sets CACHE_CONTROL for static-files")
-        + "CACHE_CONTROL = \"".len();
-    let len = section[start..].find('"').unwrap();
-    section[start..start + len].to_owned()
+    let text = std::fs::read_to_string(common::root().join("spin.toml")).unwrap();
+    let manifest: toml::Table = text.parse().unwrap();
+    assert_eq!(
+        manifest["component"]["static-files"]["variables"]["cache_control"].as_str(),
+        Some("{{ cache_control }}"),
+        "static-files takes cache_control from the application variable"
+    );
+    manifest["variables"]["cache_control"]["default"]
+        .as_str()
+        .expect("[variables] cache_control has a default")
+        .to_owned()
 }
 
 fn gunzip(gz: &[u8]) -> Vec<u8> {
@@ -96,8 +96,8 @@ fn a_stale_tag_gets_the_file() {
 #[test]
 fn cache_control_is_what_the_manifest_sets() {
     let want = manifest_cache_control();
-    // The manifest's value, not the component's built-in default: the environment
-    // reached the component.
+    // The manifest's value, not the component's built-in default: the variable reached
+    // the component.
     assert_ne!(want, "public, max-age=60");
     for reply in [
         get(PAGE),
@@ -111,6 +111,23 @@ fn cache_control_is_what_the_manifest_sets() {
             "{}",
             reply.status
         );
+    }
+}
+
+/// A value given at run time (`--variable cache_control=...`, as with `spin up`) replaces
+/// the manifest's default; one that is not a list of cache directives is refused by the
+/// component, which falls back to its own default.
+#[test]
+fn cache_control_follows_the_variable() {
+    for (value, want) in [
+        ("no-store", "no-store"),
+        ("private, max-age=5", "private, max-age=5"),
+        ("max-age 1", "public, max-age=60"),
+    ] {
+        let host = common::start_with_variables(&[("cache_control", value)]);
+        let reply = common::get_from(host.addr(), PAGE);
+        assert_eq!(reply.status, 200);
+        assert_eq!(reply.header("cache-control"), Some(want), "cache_control={value}");
     }
 }
 

@@ -31,16 +31,22 @@ pub fn guest_stdout() -> PathBuf {
 /// The app, started once per test binary on a free loopback port.
 pub fn app() -> SocketAddr {
     static HOST: OnceLock<RunningHost> = OnceLock::new();
-    HOST.get_or_init(|| {
-        assert_components_are_fresh();
-        let opts = HostOptions {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            guest_stdout: Some(guest_stdout()),
-            ..HostOptions::default()
-        };
-        spin_local::start(&root().join("spin.toml"), opts).expect("the local host starts")
-    })
-    .addr()
+    HOST.get_or_init(|| start_with_variables(&[])).addr()
+}
+
+/// A host of its own for the real `spin.toml`, given `--variable NAME=VALUE` pairs.
+pub fn start_with_variables(variables: &[(&str, &str)]) -> RunningHost {
+    assert_components_are_fresh();
+    let opts = HostOptions {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        guest_stdout: Some(guest_stdout()),
+        variables: variables
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect(),
+        ..HostOptions::default()
+    };
+    spin_local::start(&root().join("spin.toml"), opts).expect("the local host starts")
 }
 
 /// The tests must exercise what the sources say now. Cargo leaves an up-to-date wasm
@@ -147,7 +153,17 @@ pub fn request(method: &str, target: &str, headers: &[(&str, &str)]) -> Reply {
 
 /// Writes raw bytes as a request and parses the answer.
 pub fn exchange(raw: &[u8], head_only: bool) -> Reply {
-    let mut stream = TcpStream::connect(app()).expect("connect to the local host");
+    exchange_with(app(), raw, head_only)
+}
+
+/// A plain GET to the host at `addr`.
+pub fn get_from(addr: SocketAddr, target: &str) -> Reply {
+    let head = format!("GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    exchange_with(addr, head.as_bytes(), false)
+}
+
+fn exchange_with(addr: SocketAddr, raw: &[u8], head_only: bool) -> Reply {
+    let mut stream = TcpStream::connect(addr).expect("connect to the local host");
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();

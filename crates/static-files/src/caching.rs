@@ -1,4 +1,4 @@
-//! Caching: the `Cache-Control` policy (from the component's environment), entity tags per
+//! Caching: the `Cache-Control` policy (from a component variable), entity tags per
 //! representation, and the conditional request headers `If-None-Match` and `If-Range`.
 
 use http::header::{IF_NONE_MATCH, IF_RANGE};
@@ -7,19 +7,19 @@ use http_rules::etag;
 
 use crate::encoding::Coding;
 
-/// The environment variable that sets `Cache-Control` on every file answer (the name
-/// Spin's own `spin-fileserver` uses for the same purpose).
-pub const CACHE_CONTROL_VAR: &str = "CACHE_CONTROL";
+/// The component variable that sets `Cache-Control` on every file answer (Spin's own
+/// `spin-fileserver` reads the same setting, as an environment variable `CACHE_CONTROL`).
+pub const CACHE_CONTROL_VAR: &str = "cache_control";
 
-/// The policy when `CACHE_CONTROL` is unset or invalid: browsers and shared caches may
+/// The policy when `cache_control` is undefined or invalid: browsers and shared caches may
 /// reuse a file for a minute, then revalidate it with `If-None-Match` (a cheap 304).
 /// Short, because nothing says the files have content-hashed names: after a deploy, a
 /// long lifetime would keep serving the old file. `spin-fileserver` defaults to a
 /// minute too. A site with fingerprinted assets sets a long one in `spin.toml`.
 pub const DEFAULT_CACHE_CONTROL: &str = "public, max-age=60";
 
-/// The `Cache-Control` value for a `CACHE_CONTROL` setting (`None`: the variable is
-/// unset). `Err` carries the refused value's reason, for a log line; the caller then uses
+/// The `Cache-Control` value for a `cache_control` setting (`None`: the variable is
+/// undefined). `Err` carries the refused value's reason, for a log line; the caller then uses
 /// [`default_cache_control`]. Accepted: a non-empty, comma-separated list of directives
 /// `token` or `token=token` or `token="quoted"`, as RFC 9111 §5.2 writes them, made of
 /// characters legal in a header value.

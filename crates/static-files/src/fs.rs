@@ -22,7 +22,7 @@ pub trait FileSource {
 }
 
 /// The real file system under a root directory. In the component the root is `/`, the
-/// mount that `spin.toml` (or `wasmtime serve --dir static::/`) preopens.
+/// mount that `spin.toml`'s `files` preopens.
 #[derive(Debug, Clone)]
 pub struct StdFs {
     root: PathBuf,

@@ -41,8 +41,8 @@ pub const ALLOWED_METHODS: &str = "GET, HEAD, OPTIONS";
 pub const HTML_CSP: &str =
     "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/// What the deployment configures, read from the component's environment by the Spin
-/// entry (`lib.rs`) and passed in, so that [`respond()`] stays pure.
+/// What the deployment configures, read from the component's variables by the Spin entry
+/// (`lib.rs`) and passed in, so that [`respond()`] stays pure.
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// `Cache-Control` on every 200, 206 and 304.
@@ -58,7 +58,7 @@ impl Default for Settings {
 }
 
 /// The raw path to serve: Spin's `spin-path-info` when present, else the request's own
-/// URI path (as under `wasmtime serve`, where the component receives every path).
+/// URI path (a host that sets no `spin-*` headers hands the component the whole path).
 pub fn path_info<'a>(uri_path: &'a str, headers: &'a HeaderMap) -> &'a [u8] {
     match headers.get(&SPIN_PATH_INFO) {
         Some(v) => v.as_bytes(),
