@@ -21,6 +21,7 @@ use spin_local::engine::{build_engine, load_component, EngineLimits};
 use spin_local::files::Mount;
 use spin_local::routes::{spin_headers, RequestInfo, Router};
 use spin_local::runtime::{build_linker, ComponentRuntime, PhaseTimes, RequestLimits};
+use spin_local::variables::{resolve_app, resolve_component, ComponentVariables};
 use std::hint::black_box;
 
 /// As in the `spin-local` binary (src/main.rs).
@@ -33,7 +34,7 @@ struct Case {
     uri: String,
     headers: Vec<(String, String)>,
     mounts: Vec<Mount>,
-    env: Vec<(String, String)>,
+    variables: ComponentVariables,
 }
 
 fn root() -> PathBuf {
@@ -47,7 +48,7 @@ fn cases() -> Vec<Case> {
         uri: format!("http://127.0.0.1:3000{target}"),
         headers: headers(target),
         mounts: Vec::new(),
-        env: Vec::new(),
+        variables: ComponentVariables::default(),
     };
     vec![
         plain("empty /", "empty_component.wasm", "/"),
@@ -63,7 +64,7 @@ fn cases() -> Vec<Case> {
                 host: root().join("static"),
                 guest: "/".into(),
             }],
-            env: vec![("CACHE_CONTROL".into(), "public, max-age=600".into())],
+            variables: manifest_variables("static-files"),
             ..plain(
                 "static /static/index.html",
                 "static_files.wasm",
@@ -71,6 +72,13 @@ fn cases() -> Vec<Case> {
             )
         },
     ]
+}
+
+/// A component's variables as spin.toml gives them, with every default (no overrides).
+fn manifest_variables(component: &str) -> ComponentVariables {
+    let app = spin_local::manifest::load(&root().join("spin.toml")).expect("spin.toml");
+    let values = resolve_app(&app.variables, &[], |_| None).expect("variables resolve");
+    resolve_component(&app.components[component].variables, &values).expect("component variables")
 }
 
 /// The headers the host adds for `target`: the `spin-*` set for the route spin.toml gives
@@ -126,12 +134,12 @@ fn load(engine: &wasmtime::Engine, case: &Case) -> ComponentRuntime {
         &linker,
         case.name,
         &component,
-        case.env.clone(),
+        Vec::new(),
         case.mounts.clone(),
         limits,
     )
     .expect("links");
-    rt.with_stdout(devnull)
+    rt.with_stdout(devnull).with_variables(case.variables.clone())
 }
 
 fn one(rt: &tokio::runtime::Runtime, comp: &ComponentRuntime, case: &Case) -> PhaseTimes {
