@@ -53,14 +53,21 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- tools ---------------------------------------------------------------------------------
+command -v cargo >/dev/null ||
+    { say "missing: cargo; install Rust (https://rustup.rs, or Debian's 'apt-get install cargo')"; exit 1; }
 missing=()
 command -v wrk >/dev/null || missing+=(wrk)
 command -v curl >/dev/null || missing+=(curl)
 if ((${#missing[@]})); then
     sudo_cmd=(); [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+    if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
+        say "missing: ${missing[*]}; install with 'apt-get install ${missing[*]}' as root"
+        exit 1
+    fi
     say "installing from Debian: ${missing[*]}"
-    "${sudo_cmd[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+    { "${sudo_cmd[@]}" apt-get update -qq &&
+        DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null; } ||
+        { say "could not install ${missing[*]}: install with 'apt-get install ${missing[*]}' as root"; exit 1; }
 fi
 
 # --- build ---------------------------------------------------------------------------------

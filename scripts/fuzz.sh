@@ -33,9 +33,20 @@ done
 
 say() { printf '==> %s\n' "$*" >&2; }
 
+command -v cargo >/dev/null ||
+    { say "missing: cargo; install Rust (https://rustup.rs, or Debian's 'apt-get install cargo')"; exit 1; }
+# libfuzzer-sys compiles libFuzzer itself (C++), with $CXX or c++.
+cxx=${CXX:-c++}
+command -v "${cxx%% *}" >/dev/null ||
+    { say "missing: a C++ compiler for libFuzzer; install with 'apt-get install g++'"; exit 1; }
+if ((merge)) && ! command -v python3 >/dev/null; then
+    say "missing: python3 (for --merge); install with 'apt-get install python3'"
+    exit 1
+fi
 if ! command -v cargo-fuzz >/dev/null; then
-    say "installing cargo-fuzz from crates.io"
-    cargo install cargo-fuzz --locked
+    say "installing cargo-fuzz from crates.io (cargo install cargo-fuzz --locked)"
+    cargo install cargo-fuzz --locked ||
+        { say "could not install cargo-fuzz: install it with 'cargo install cargo-fuzz --locked'"; exit 1; }
 fi
 if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
     fuzz=(cargo +nightly fuzz)
