@@ -921,3 +921,84 @@ fn route_matching_follows_spin() {
     assert!(route_matches("/animals", "/animals"));
     assert!(!route_matches("/animals", "/animals/x"));
 }
+
+/// `dir/rel` with `..` resolved, relative to the repository root ("" for the root itself).
+fn join_lexically(dir: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    for p in rel.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+/// The crate at `dir` and every crate it depends on by path (build dependencies of the wasm,
+/// not dev-dependencies), as directories relative to the repository root.
+fn crate_dirs(dir: &str, out: &mut Vec<String>) {
+    if out.iter().any(|d| d == dir) {
+        return;
+    }
+    out.push(dir.to_owned());
+    let cargo: toml::Table = read(&join_lexically(dir, "Cargo.toml")).parse().unwrap();
+    for (_, dep) in cargo.get("dependencies").and_then(|d| d.as_table()).into_iter().flatten() {
+        if let Some(path) = dep.get("path").and_then(|p| p.as_str()) {
+            crate_dirs(&join_lexically(dir, path), out);
+        }
+    }
+}
+
+/// `spin watch` rebuilds a component when a file its `watch` globs match changes: they must
+/// cover the sources of the component's crate and of every crate it uses by path, or an edit
+/// there is silently not rebuilt.
+#[test]
+fn spin_watch_covers_every_crate_a_component_is_built_from() {
+    let manifest: toml::Table = read("spin.toml").parse().unwrap();
+    let workspace: toml::Table = read("Cargo.toml").parse().unwrap();
+    let members: Vec<&str> = workspace["workspace"]["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap())
+        .collect();
+    for (id, c) in manifest["component"].as_table().unwrap() {
+        let command = c["build"]["command"].as_str().unwrap();
+        let words: Vec<&str> = command.split_whitespace().collect();
+        let package = words
+            .windows(2)
+            .find(|w| w[0] == "-p")
+            .map(|w| w[1])
+            .unwrap_or_else(|| panic!("component {id}: no -p in {command:?}"));
+        let dir = members
+            .iter()
+            .copied()
+            .find(|m| {
+                let cargo: toml::Table = read(&join_lexically(m, "Cargo.toml")).parse().unwrap();
+                cargo["package"]["name"].as_str() == Some(package)
+            })
+            .unwrap_or_else(|| panic!("component {id}: no workspace member named {package}"));
+        let watch: Vec<&str> = c["build"]["watch"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g.as_str().unwrap())
+            .collect();
+        let mut dirs = Vec::new();
+        crate_dirs(&join_lexically(dir, ""), &mut dirs);
+        assert!(dirs.len() > 1, "component {id}: expected path dependencies, found {dirs:?}");
+        for d in dirs {
+            let sources = join_lexically(&d, "src/**/*.rs");
+            let manifest = join_lexically(&d, "Cargo.toml");
+            for needed in [sources, manifest] {
+                assert!(
+                    watch.contains(&needed.as_str()),
+                    "component {id}: watch {watch:?} misses {needed}"
+                );
+            }
+        }
+    }
+}
