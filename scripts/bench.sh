@@ -282,13 +282,16 @@ row "empty component \`/\` (floor, last run)" empty2 "$(pct "${rps[empty2]}" "$e
 row "native hyper \`/\` (ceiling)" native "$(pct "${rps[native]}" "$empty_mean")"
 row "native hyper \`/iseven?num=<5,000 digits>\`" native_iseven "$(pct "${rps[native_iseven]}" "$empty_mean")"
 echo
-echo "- local host vs native hyper on \`/\`: $(pct "${rps[t0]}" "${rps[native]}") (target: ≥ 50%)"
+# verdict RATIO TARGET: "met" or "not met" for a percentage against its target.
+verdict() { [ "${1%\%}" -ge "$2" ] 2>/dev/null && echo "met" || echo "not met"; }
+vs_native=$(pct "${rps[t0]}" "${rps[native]}")
+echo "- local host vs native hyper on \`/\`: $vs_native (target: ≥ 50%: $(verdict "$vs_native" 50))"
 worst=""
 for i in "${!APP_TARGETS[@]}"; do
     r=$(pct "${rps[t$i]}" "$empty_mean")
     if [ -z "$worst" ] || [ "${r%\%}" -lt "${worst%\%}" ]; then worst=$r; fi
 done
-echo "- slowest endpoint vs the empty component: $worst (target: ≥ 90%)"
+echo "- slowest endpoint vs the empty component: $worst (target: ≥ 90%: $(verdict "$worst" 90))"
 echo
 echo "At $HIGH_CONNECTIONS connections, ${HIGH_DURATION} s per target:"
 echo
