@@ -699,13 +699,7 @@ fn check_manifest(text: &str, repo: &Path) -> Vec<String> {
                     .get("build")
                     .and_then(|b| b.get("command"))
                     .and_then(|v| v.as_str());
-                if let Some(pkg) = command.and_then(|cmd| {
-                    let words: Vec<_> = cmd.split_whitespace().collect();
-                    words
-                        .windows(2)
-                        .find(|w| w[0] == "-p" || w[0] == "--package")
-                        .map(|w| w[1])
-                }) {
+                if let Some(pkg) = command.and_then(package_built_by) {
                     let expected = format!("{}.wasm", pkg.replace('-', "_"));
                     if !s.ends_with(&format!("/{expected}")) {
                         problems.push(format!(
@@ -800,6 +794,15 @@ fn check_manifest(text: &str, repo: &Path) -> Vec<String> {
         }
     }
     problems
+}
+
+/// The package a `cargo build ... -p NAME` command builds.
+fn package_built_by(command: &str) -> Option<&str> {
+    let words: Vec<_> = command.split_whitespace().collect();
+    words
+        .windows(2)
+        .find(|w| w[0] == "-p" || w[0] == "--package")
+        .map(|w| w[1])
 }
 
 fn repo_root() -> &'static Path {
@@ -922,6 +925,12 @@ fn route_matching_follows_spin() {
     assert!(!route_matches("/animals", "/animals/x"));
 }
 
+/// A TOML array of strings.
+fn strings(value: &toml::Value) -> Vec<&str> {
+    let array = value.as_array().expect("an array");
+    array.iter().map(|v| v.as_str().expect("a string")).collect()
+}
+
 /// `dir/rel` with `..` resolved, relative to the repository root ("" for the root itself).
 fn join_lexically(dir: &str, rel: &str) -> String {
     let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
@@ -959,19 +968,10 @@ fn crate_dirs(dir: &str, out: &mut Vec<String>) {
 fn spin_watch_covers_every_crate_a_component_is_built_from() {
     let manifest: toml::Table = read("spin.toml").parse().unwrap();
     let workspace: toml::Table = read("Cargo.toml").parse().unwrap();
-    let members: Vec<&str> = workspace["workspace"]["members"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m.as_str().unwrap())
-        .collect();
+    let members = strings(&workspace["workspace"]["members"]);
     for (id, c) in manifest["component"].as_table().unwrap() {
         let command = c["build"]["command"].as_str().unwrap();
-        let words: Vec<&str> = command.split_whitespace().collect();
-        let package = words
-            .windows(2)
-            .find(|w| w[0] == "-p")
-            .map(|w| w[1])
+        let package = package_built_by(command)
             .unwrap_or_else(|| panic!("component {id}: no -p in {command:?}"));
         let dir = members
             .iter()
@@ -981,12 +981,7 @@ fn spin_watch_covers_every_crate_a_component_is_built_from() {
                 cargo["package"]["name"].as_str() == Some(package)
             })
             .unwrap_or_else(|| panic!("component {id}: no workspace member named {package}"));
-        let watch: Vec<&str> = c["build"]["watch"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|g| g.as_str().unwrap())
-            .collect();
+        let watch = strings(&c["build"]["watch"]);
         let mut dirs = Vec::new();
         crate_dirs(&join_lexically(dir, ""), &mut dirs);
         assert!(dirs.len() > 1, "component {id}: expected path dependencies, found {dirs:?}");
