@@ -342,10 +342,18 @@ fn spinapp_checks_catch_broken_manifests() {
         ),
         "liveness",
     );
-    let with_vars = |vars: &str| check_spinapp(&good.replace("replicas: 2\n", &format!("replicas: 2\n  variables: {vars}\n")));
+    let with_vars = |vars: &str| {
+        check_spinapp(&good.replace(
+            "replicas: 2\n",
+            &format!("replicas: 2\n  variables: {vars}\n"),
+        ))
+    };
     assert_clean("fixture", with_vars("[{name: a, value: '1'}]"));
     assert_caught(&with_vars("[{value: '1'}]"), "variables[0] needs a name");
-    assert_caught(&with_vars("[{name: a}]"), "variables[0] needs a string value");
+    assert_caught(
+        &with_vars("[{name: a}]"),
+        "variables[0] needs a string value",
+    );
     assert_caught(&with_vars("{a: '1'}"), "spec.variables must be a list");
     assert_caught(&check_spinapp("a: [unclosed"), "not YAML");
     assert_caught(
@@ -928,12 +936,18 @@ fn route_matching_follows_spin() {
 /// A TOML array of strings.
 fn strings(value: &toml::Value) -> Vec<&str> {
     let array = value.as_array().expect("an array");
-    array.iter().map(|v| v.as_str().expect("a string")).collect()
+    array
+        .iter()
+        .map(|v| v.as_str().expect("a string"))
+        .collect()
 }
 
 /// `dir/rel` with `..` resolved, relative to the repository root ("" for the root itself).
 fn join_lexically(dir: &str, rel: &str) -> String {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    let mut parts: Vec<&str> = dir
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
     for p in rel.split('/') {
         match p {
             "" | "." => {}
@@ -954,7 +968,12 @@ fn crate_dirs(dir: &str, out: &mut Vec<String>) {
     }
     out.push(dir.to_owned());
     let cargo: toml::Table = read(&join_lexically(dir, "Cargo.toml")).parse().unwrap();
-    for (_, dep) in cargo.get("dependencies").and_then(|d| d.as_table()).into_iter().flatten() {
+    for (_, dep) in cargo
+        .get("dependencies")
+        .and_then(|d| d.as_table())
+        .into_iter()
+        .flatten()
+    {
         if let Some(path) = dep.get("path").and_then(|p| p.as_str()) {
             crate_dirs(&join_lexically(dir, path), out);
         }
@@ -984,7 +1003,10 @@ fn spin_watch_covers_every_crate_a_component_is_built_from() {
         let watch = strings(&c["build"]["watch"]);
         let mut dirs = Vec::new();
         crate_dirs(&join_lexically(dir, ""), &mut dirs);
-        assert!(dirs.len() > 1, "component {id}: expected path dependencies, found {dirs:?}");
+        assert!(
+            dirs.len() > 1,
+            "component {id}: expected path dependencies, found {dirs:?}"
+        );
         for d in dirs {
             let sources = join_lexically(&d, "src/**/*.rs");
             let manifest = join_lexically(&d, "Cargo.toml");

@@ -12,7 +12,9 @@ use wasmtime::Engine;
 /// The interfaces (without their versions) the core module at `wasm` imports once
 /// componentized, the way every host but Spin sees it.
 fn imports(wasm: &str) -> Vec<String> {
-    let path = common::root().join("target/wasm32-wasip1/release").join(wasm);
+    let path = common::root()
+        .join("target/wasm32-wasip1/release")
+        .join(wasm);
     let module = std::fs::read(&path)
         .unwrap_or_else(|e| panic!("{}: {e}; run scripts/build.sh", path.display()));
     let bytes = spin_local::componentize::componentize(&module).expect("componentizes");
@@ -38,20 +40,36 @@ fn non_wasi(imports: &[String]) -> Vec<&str> {
 #[test]
 fn the_app_needs_only_wasi() {
     let imports = imports("tutorial_app.wasm");
-    assert!(imports.iter().any(|n| n == "wasi:http/types"), "{imports:?}");
+    assert!(
+        imports.iter().any(|n| n == "wasi:http/types"),
+        "{imports:?}"
+    );
     assert_eq!(non_wasi(&imports), Vec::<&str>::new(), "{imports:?}");
     // No sockets or outbound HTTP: allowed_outbound_hosts = [] is not only a promise.
     for absent in ["wasi:http/outgoing-handler", "wasi:sockets/tcp"] {
-        assert!(!imports.iter().any(|n| n == absent), "{absent} in {imports:?}");
+        assert!(
+            !imports.iter().any(|n| n == absent),
+            "{absent} in {imports:?}"
+        );
     }
 }
 
 #[test]
 fn the_static_component_needs_wasi_and_spin_variables() {
     let imports = imports("static_files.wasm");
-    assert!(imports.iter().any(|n| n == "wasi:filesystem/preopens"), "{imports:?}");
-    assert_eq!(non_wasi(&imports), vec!["fermyon:spin/variables"], "{imports:?}");
+    assert!(
+        imports.iter().any(|n| n == "wasi:filesystem/preopens"),
+        "{imports:?}"
+    );
+    assert_eq!(
+        non_wasi(&imports),
+        vec!["fermyon:spin/variables"],
+        "{imports:?}"
+    );
     for absent in ["wasi:http/outgoing-handler", "wasi:sockets/tcp"] {
-        assert!(!imports.iter().any(|n| n == absent), "{absent} in {imports:?}");
+        assert!(
+            !imports.iter().any(|n| n == absent),
+            "{absent} in {imports:?}"
+        );
     }
 }

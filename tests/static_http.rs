@@ -127,7 +127,11 @@ fn cache_control_follows_the_variable() {
         let host = common::start_with_variables(&[("cache_control", value)]);
         let reply = common::get_from(host.addr(), PAGE);
         assert_eq!(reply.status, 200);
-        assert_eq!(reply.header("cache-control"), Some(want), "cache_control={value}");
+        assert_eq!(
+            reply.header("cache-control"),
+            Some(want),
+            "cache_control={value}"
+        );
     }
 }
 

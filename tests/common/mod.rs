@@ -123,7 +123,10 @@ impl Reply {
 /// of `static/index.html`, as HTML.
 pub fn assert_is_the_animals_page(reply: &Reply) {
     assert_eq!(reply.status, 200);
-    assert_eq!(reply.header("content-type"), Some("text/html; charset=utf-8"));
+    assert_eq!(
+        reply.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
     let page = std::fs::read(root().join("static/index.html")).unwrap();
     assert_eq!(reply.body, page);
 }

@@ -31,7 +31,9 @@ fn opaque(tag: &str) -> Option<&str> {
     let valid = tag.len() >= 2
         && tag.starts_with('"')
         && tag.ends_with('"')
-        && tag[1..tag.len() - 1].bytes().all(|b| b == 0x21 || (0x23..=0x7e).contains(&b) || b >= 0x80);
+        && tag[1..tag.len() - 1]
+            .bytes()
+            .all(|b| b == 0x21 || (0x23..=0x7e).contains(&b) || b >= 0x80);
     valid.then_some(tag)
 }
 
@@ -78,7 +80,10 @@ mod tests {
         assert!(!none_match("\"other\"", &t));
         assert!(!none_match("", &t));
         assert!(!none_match(&t[1..t.len() - 1], &t), "unquoted");
-        assert!(!none_match(&format!("w/{t}"), &t), "lower-case w is not weak");
+        assert!(
+            !none_match(&format!("w/{t}"), &t),
+            "lower-case w is not weak"
+        );
     }
 
     #[test]

@@ -89,7 +89,9 @@ pub fn media_type(accept: Option<&str>, offers: &[&str]) -> Option<usize> {
 /// prefers. `identity` is acceptable unless excluded by `identity;q=0` or by `*;q=0`
 /// without an `identity` entry (RFC 9110 §12.5.3).
 pub fn encoding(accept_encoding: Option<&str>, offers: &[&str]) -> Option<usize> {
-    let list: Vec<_> = accept_encoding.map(|h| elements(h).collect()).unwrap_or_default();
+    let list: Vec<_> = accept_encoding
+        .map(|h| elements(h).collect())
+        .unwrap_or_default();
     let specificity = |token: &str, offer: &str| match token {
         _ if token == offer => 2,
         "*" => 1,
@@ -130,14 +132,23 @@ mod tests {
         assert_eq!(media_type(Some("application/json"), TYPES), Some(1));
         assert_eq!(media_type(Some("Application/JSON"), TYPES), Some(1));
         assert_eq!(media_type(Some("application/*"), TYPES), Some(1));
-        assert_eq!(media_type(Some("text/plain;q=0.5, application/json"), TYPES), Some(1));
-        assert_eq!(media_type(Some("application/json;q=0.9, */*;q=0.1"), TYPES), Some(1));
+        assert_eq!(
+            media_type(Some("text/plain;q=0.5, application/json"), TYPES),
+            Some(1)
+        );
+        assert_eq!(
+            media_type(Some("application/json;q=0.9, */*;q=0.1"), TYPES),
+            Some(1)
+        );
     }
 
     #[test]
     fn the_most_specific_range_sets_the_weight() {
         assert_eq!(media_type(Some("*/*, text/plain;q=0"), TYPES), Some(1));
-        assert_eq!(media_type(Some("text/*;q=0.2, application/json;q=0.1"), TYPES), Some(0));
+        assert_eq!(
+            media_type(Some("text/*;q=0.2, application/json;q=0.1"), TYPES),
+            Some(0)
+        );
     }
 
     #[test]
@@ -148,7 +159,10 @@ mod tests {
 
     #[test]
     fn malformed_elements_are_dropped() {
-        assert_eq!(media_type(Some("application/json;q=2, text/plain"), TYPES), Some(0));
+        assert_eq!(
+            media_type(Some("application/json;q=2, text/plain"), TYPES),
+            Some(0)
+        );
         assert_eq!(media_type(Some(",,;;,application/json"), TYPES), Some(1));
     }
 

@@ -24,14 +24,19 @@ pub fn parse(header: &str, len: u64) -> Range {
         return Range::Full;
     };
     let number = |s: &str| -> Option<u64> {
-        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
+        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
     };
     match (first.trim(), last.trim()) {
         ("", suffix) => match number(suffix) {
             None => Range::Full,
             Some(0) => Range::Unsatisfiable,
             Some(_) if len == 0 => Range::Unsatisfiable,
-            Some(n) => Range::Partial { start: len.saturating_sub(n), end: len - 1 },
+            Some(n) => Range::Partial {
+                start: len.saturating_sub(n),
+                end: len - 1,
+            },
         },
         (first, last) => {
             let Some(start) = number(first) else {
@@ -47,7 +52,10 @@ pub fn parse(header: &str, len: u64) -> Range {
             if start >= len {
                 Range::Unsatisfiable
             } else {
-                Range::Partial { start, end: end.min(len - 1) }
+                Range::Partial {
+                    start,
+                    end: end.min(len - 1),
+                }
             }
         }
     }
@@ -60,16 +68,35 @@ mod tests {
     #[test]
     fn closed_open_and_suffix_ranges() {
         assert_eq!(parse("bytes=0-9", 100), Range::Partial { start: 0, end: 9 });
-        assert_eq!(parse("bytes=90-", 100), Range::Partial { start: 90, end: 99 });
-        assert_eq!(parse("bytes=-10", 100), Range::Partial { start: 90, end: 99 });
-        assert_eq!(parse(" bytes= 5-5 ", 100), Range::Partial { start: 5, end: 5 });
+        assert_eq!(
+            parse("bytes=90-", 100),
+            Range::Partial { start: 90, end: 99 }
+        );
+        assert_eq!(
+            parse("bytes=-10", 100),
+            Range::Partial { start: 90, end: 99 }
+        );
+        assert_eq!(
+            parse(" bytes= 5-5 ", 100),
+            Range::Partial { start: 5, end: 5 }
+        );
     }
 
     #[test]
     fn ends_are_clamped_to_the_length() {
-        assert_eq!(parse("bytes=50-1000", 100), Range::Partial { start: 50, end: 99 });
-        assert_eq!(parse("bytes=-1000", 100), Range::Partial { start: 0, end: 99 });
-        assert_eq!(parse("bytes=0-99999999999999999999", 100), Range::Full, "overflow is malformed");
+        assert_eq!(
+            parse("bytes=50-1000", 100),
+            Range::Partial { start: 50, end: 99 }
+        );
+        assert_eq!(
+            parse("bytes=-1000", 100),
+            Range::Partial { start: 0, end: 99 }
+        );
+        assert_eq!(
+            parse("bytes=0-99999999999999999999", 100),
+            Range::Full,
+            "overflow is malformed"
+        );
     }
 
     #[test]
@@ -83,9 +110,19 @@ mod tests {
 
     #[test]
     fn ignored_ranges_send_everything() {
-        for h in ["", "bytes", "bytes=", "bytes=-", "items=0-1", "bytes=5-1", "bytes=a-b",
-            "bytes=0-1,5-6", "bytes=1", "bytes=+1-2", "bytes=0x1-2"]
-        {
+        for h in [
+            "",
+            "bytes",
+            "bytes=",
+            "bytes=-",
+            "items=0-1",
+            "bytes=5-1",
+            "bytes=a-b",
+            "bytes=0-1,5-6",
+            "bytes=1",
+            "bytes=+1-2",
+            "bytes=0x1-2",
+        ] {
             assert_eq!(parse(h, 100), Range::Full, "{h:?}");
         }
     }

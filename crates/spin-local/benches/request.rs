@@ -139,7 +139,8 @@ fn load(engine: &wasmtime::Engine, case: &Case) -> ComponentRuntime {
         limits,
     )
     .expect("links");
-    rt.with_stdout(devnull).with_variables(case.variables.clone())
+    rt.with_stdout(devnull)
+        .with_variables(case.variables.clone())
 }
 
 fn one(rt: &tokio::runtime::Runtime, comp: &ComponentRuntime, case: &Case) -> PhaseTimes {

@@ -95,9 +95,7 @@ pub fn build_linker(engine: &Engine) -> Result<Linker<HostState>> {
     let mut linker = Linker::<HostState>::new(engine);
     wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
     wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
-    variables::add_to_linker::<_, HasSelf<ComponentVariables>>(&mut linker, |s| {
-        &mut s.variables
-    })?;
+    variables::add_to_linker::<_, HasSelf<ComponentVariables>>(&mut linker, |s| &mut s.variables)?;
     Ok(linker)
 }
 

@@ -112,7 +112,9 @@ fn expand(template: &str, app_values: &BTreeMap<String, String>) -> Result<Strin
     while let Some(open) = rest.find("{{") {
         out.push_str(&rest[..open]);
         let after = &rest[open + 2..];
-        let close = after.find("}}").ok_or_else(|| anyhow!("'{{{{' without '}}}}'"))?;
+        let close = after
+            .find("}}")
+            .ok_or_else(|| anyhow!("'{{{{' without '}}}}'"))?;
         let name = after[..close].trim();
         let value = app_values
             .get(name)
@@ -132,10 +134,9 @@ impl ComponentVariables {
     /// What `get(name)` answers the guest, with the error cases Spin uses.
     fn lookup(&self, name: &str) -> Result<String, GuestError> {
         check_name(name).map_err(GuestError::InvalidName)?;
-        self.0
-            .get(name)
-            .cloned()
-            .ok_or_else(|| GuestError::Undefined(format!("no variable for this component named {name:?}")))
+        self.0.get(name).cloned().ok_or_else(|| {
+            GuestError::Undefined(format!("no variable for this component named {name:?}"))
+        })
     }
 }
 
@@ -172,7 +173,17 @@ mod tests {
         for ok in ["a", "abc", "a1b2c3", "a_1", "cache_control"] {
             assert_eq!(check_name(ok), Ok(()), "{ok}");
         }
-        for bad in ["", "aX", "1bc", "_x", "x.y", "x_", "a__b", "x-y", "CACHE_CONTROL"] {
+        for bad in [
+            "",
+            "aX",
+            "1bc",
+            "_x",
+            "x.y",
+            "x_",
+            "a__b",
+            "x-y",
+            "CACHE_CONTROL",
+        ] {
             assert!(check_name(bad).is_err(), "{bad}");
         }
         assert_eq!(env_name("cache_control"), "SPIN_VARIABLE_CACHE_CONTROL");
@@ -180,9 +191,18 @@ mod tests {
 
     #[test]
     fn flag_beats_environment_beats_default() {
-        let vars = declared(&[("a", Some("default")), ("b", Some("default")), ("c", Some("default"))]);
-        let env = |k: &str| (k == "SPIN_VARIABLE_A" || k == "SPIN_VARIABLE_B").then(|| format!("env {k}"));
-        let flags = [("a".to_string(), "old".to_string()), ("a".to_string(), "flag".to_string())];
+        let vars = declared(&[
+            ("a", Some("default")),
+            ("b", Some("default")),
+            ("c", Some("default")),
+        ]);
+        let env = |k: &str| {
+            (k == "SPIN_VARIABLE_A" || k == "SPIN_VARIABLE_B").then(|| format!("env {k}"))
+        };
+        let flags = [
+            ("a".to_string(), "old".to_string()),
+            ("a".to_string(), "flag".to_string()),
+        ];
         let values = resolve_app(&vars, &flags, env).unwrap();
         assert_eq!(values["a"], "flag");
         assert_eq!(values["b"], "env SPIN_VARIABLE_B");
@@ -193,18 +213,28 @@ mod tests {
     fn required_needs_a_value_and_unknown_flags_are_refused() {
         let vars = declared(&[("token", None)]);
         let err = resolve_app(&vars, &[], no_env).unwrap_err().to_string();
-        assert!(err.contains("SPIN_VARIABLE_TOKEN=VALUE") && err.contains("--variable token="), "{err}");
+        assert!(
+            err.contains("SPIN_VARIABLE_TOKEN=VALUE") && err.contains("--variable token="),
+            "{err}"
+        );
         let env = |k: &str| (k == "SPIN_VARIABLE_TOKEN").then(|| "t".to_string());
         assert_eq!(resolve_app(&vars, &[], env).unwrap()["token"], "t");
         let flags = [("nope".to_string(), "1".to_string())];
-        assert!(resolve_app(&vars, &flags, no_env).unwrap_err().to_string().contains("nope"));
+        assert!(resolve_app(&vars, &flags, no_env)
+            .unwrap_err()
+            .to_string()
+            .contains("nope"));
     }
 
     #[test]
     fn declarations_are_checked() {
         let both = BTreeMap::from([(
             "a".to_string(),
-            Variable { default: Some("x".into()), required: true, secret: false },
+            Variable {
+                default: Some("x".into()),
+                required: true,
+                secret: false,
+            },
         )]);
         assert!(resolve_app(&both, &[], no_env).is_err());
         let neither = BTreeMap::from([("a".to_string(), Variable::default())]);
@@ -219,16 +249,28 @@ mod tests {
             ("cache_control".to_string(), "no-store".to_string()),
         ]);
         let templates = BTreeMap::from([
-            ("cache_control".to_string(), "{{ cache_control }}".to_string()),
-            ("url".to_string(), "https://{{host}}/{{ host }}!".to_string()),
+            (
+                "cache_control".to_string(),
+                "{{ cache_control }}".to_string(),
+            ),
+            (
+                "url".to_string(),
+                "https://{{host}}/{{ host }}!".to_string(),
+            ),
             ("plain".to_string(), "literal".to_string()),
         ]);
         let vars = resolve_component(&templates, &app).unwrap();
         assert_eq!(vars.lookup("cache_control").unwrap(), "no-store");
-        assert_eq!(vars.lookup("url").unwrap(), "https://example.com/example.com!");
+        assert_eq!(
+            vars.lookup("url").unwrap(),
+            "https://example.com/example.com!"
+        );
         assert_eq!(vars.lookup("plain").unwrap(), "literal");
         assert!(matches!(vars.lookup("host"), Err(GuestError::Undefined(_))));
-        assert!(matches!(vars.lookup("Host"), Err(GuestError::InvalidName(_))));
+        assert!(matches!(
+            vars.lookup("Host"),
+            Err(GuestError::InvalidName(_))
+        ));
 
         let unknown = BTreeMap::from([("x".to_string(), "{{ nope }}".to_string())]);
         assert!(resolve_component(&unknown, &app).is_err());

@@ -53,8 +53,8 @@ fn cache_control_variable() -> Result<Option<String>, String> {
 /// in the manifest must not take the site down, nor put a broken header on every answer.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 fn settings(cache_control: Result<Option<String>, String>) -> Settings {
-    let value = cache_control
-        .and_then(|v| caching::cache_control(v.as_deref()).map_err(str::to_string));
+    let value =
+        cache_control.and_then(|v| caching::cache_control(v.as_deref()).map_err(str::to_string));
     let cache_control = value.unwrap_or_else(|why| {
         eprintln!(
             "static-files: ignoring variable {} ({why}); using {:?}",
