@@ -21,7 +21,7 @@ pub fn none_match(header: &str, etag: &str) -> bool {
         return true;
     }
     let ours = opaque(etag);
-    tags(header).map_or(false, |list| list.iter().any(|t| Some(*t) == ours))
+    tags(header).is_some_and(|list| list.iter().any(|t| Some(*t) == ours))
 }
 
 /// The opaque part (quotes included) of a tag, weak or strong.

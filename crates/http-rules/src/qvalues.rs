@@ -59,7 +59,7 @@ fn choose(
     let mut best: Option<(usize, Weight)> = None;
     for (i, offer) in offers.iter().enumerate() {
         let w = weight(offer);
-        if w > 0 && best.map_or(true, |(_, b)| w > b) {
+        if w > 0 && best.is_none_or(|(_, b)| w > b) {
             best = Some((i, w));
         }
     }
