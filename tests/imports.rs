@@ -37,6 +37,16 @@ fn non_wasi(imports: &[String]) -> Vec<&str> {
         .collect()
 }
 
+/// No sockets and no outbound HTTP: `allowed_outbound_hosts = []` is not only a promise.
+fn assert_no_network(imports: &[String]) {
+    for absent in ["wasi:http/outgoing-handler", "wasi:sockets/tcp"] {
+        assert!(
+            !imports.iter().any(|n| n == absent),
+            "{absent} in {imports:?}"
+        );
+    }
+}
+
 #[test]
 fn the_app_needs_only_wasi() {
     let imports = imports("tutorial_app.wasm");
@@ -45,13 +55,7 @@ fn the_app_needs_only_wasi() {
         "{imports:?}"
     );
     assert_eq!(non_wasi(&imports), Vec::<&str>::new(), "{imports:?}");
-    // No sockets or outbound HTTP: allowed_outbound_hosts = [] is not only a promise.
-    for absent in ["wasi:http/outgoing-handler", "wasi:sockets/tcp"] {
-        assert!(
-            !imports.iter().any(|n| n == absent),
-            "{absent} in {imports:?}"
-        );
-    }
+    assert_no_network(&imports);
 }
 
 #[test]
@@ -66,10 +70,5 @@ fn the_static_component_needs_wasi_and_spin_variables() {
         vec!["fermyon:spin/variables"],
         "{imports:?}"
     );
-    for absent in ["wasi:http/outgoing-handler", "wasi:sockets/tcp"] {
-        assert!(
-            !imports.iter().any(|n| n == absent),
-            "{absent} in {imports:?}"
-        );
-    }
+    assert_no_network(&imports);
 }
