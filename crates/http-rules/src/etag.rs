@@ -1,14 +1,33 @@
 //! Strong entity tags derived from a body, and `If-None-Match` evaluation.
 
-/// A strong entity tag for `body`: a 64-bit FNV-1a hash of the bytes, quoted.
-/// Any change to the body changes the tag with overwhelming likelihood, which is all a
-/// cache validator needs; it is not a security boundary.
+/// A strong entity tag for `body`: a 64-bit hash of the bytes, quoted. Any change to the
+/// body changes the tag with overwhelming likelihood, which is all a cache validator needs;
+/// it is not a security boundary.
+///
+/// The hash takes eight bytes per multiply (FNV-1a takes one): on `/iseven` with 5,000
+/// digits, hashing the body was over half of the handler's native time.
 pub fn strong(body: &[u8]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in body {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    const K: u64 = 0x9e37_79b9_7f4a_7c15; // 2^64 / golden ratio, odd
+    let mix = |h: u64, word: u64| {
+        let h = (h ^ word).wrapping_mul(K);
+        h ^ (h >> 29)
+    };
+    // The length goes in first, so the zero padding of the last word cannot collide.
+    let mut hash = mix(0xcbf2_9ce4_8422_2325, body.len() as u64);
+    let mut words = body.chunks_exact(8);
+    for w in &mut words {
+        hash = mix(hash, u64::from_le_bytes(w.try_into().expect("8 bytes")));
     }
+    let rest = words.remainder();
+    if !rest.is_empty() {
+        let mut last = [0u8; 8];
+        last[..rest.len()].copy_from_slice(rest);
+        hash = mix(hash, u64::from_le_bytes(last));
+    }
+    // A final avalanche (splitmix64's), so that every input bit reaches every output bit.
+    hash = (hash ^ (hash >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    hash = (hash ^ (hash >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    hash ^= hash >> 31;
     format!("\"{hash:016x}\"")
 }
 
@@ -57,6 +76,31 @@ mod tests {
         assert_eq!(a, strong(b"Hello World"));
         assert_ne!(a, strong(b"Hello World!"));
         assert_ne!(strong(b""), strong(b"\0"));
+        // Trailing zeros pad the last word; the length keeps these apart.
+        assert_ne!(strong(b"\0"), strong(b"\0\0"));
+        assert_ne!(strong(b"abcdefgh"), strong(b"abcdefgh\0"));
+    }
+
+    #[test]
+    fn every_single_byte_change_changes_the_tag() {
+        let body: Vec<u8> = (0..100u8).collect();
+        let mut seen = std::collections::HashSet::new();
+        seen.insert(strong(&body));
+        for i in 0..body.len() {
+            for bit in 0..8 {
+                let mut changed = body.clone();
+                changed[i] ^= 1 << bit;
+                assert!(seen.insert(strong(&changed)), "byte {i} bit {bit}");
+            }
+        }
+    }
+
+    #[test]
+    fn tags_are_pinned() {
+        // Caches keep tags across deploys and platforms: a change to the hash must be a
+        // deliberate one (it makes every client download everything once more).
+        assert_eq!(strong(b"Hello World"), "\"eaec9524822f477f\"");
+        assert_eq!(strong(b""), "\"f470dffc1c7dcdc2\"");
     }
 
     #[test]
