@@ -35,21 +35,26 @@ pub fn target(req: &IncomingRequest) -> String {
     req.path_with_query().unwrap_or_else(|| "/".to_owned())
 }
 
-/// Just the `wanted` request headers: a handler reads a few, and copying all costs time.
+/// Just the `wanted` request headers: a handler reads a few, and asking the host for each
+/// by name copies only those into the guest (all of them would include Spin's
+/// `spin-full-url`, as long as the request target).
 pub fn headers(req: &IncomingRequest, wanted: &[HeaderName]) -> HeaderMap {
-    select_headers(req.headers().entries(), wanted)
+    let fields = req.headers();
+    select_headers(wanted, |name| fields.get(name))
 }
 
-/// The `wanted` headers among `entries`, names matched case-insensitively. A value
-/// `http` refuses (control characters) is dropped, as if the header were absent.
-pub fn select_headers(entries: Vec<(String, Vec<u8>)>, wanted: &[HeaderName]) -> HeaderMap {
+/// The `wanted` headers, each with every value `values_of` gives for its (lower-case) name.
+/// A value `http` refuses (control characters) is dropped, as if the header were absent.
+pub fn select_headers(
+    wanted: &[HeaderName],
+    mut values_of: impl FnMut(&str) -> Vec<Vec<u8>>,
+) -> HeaderMap {
     let mut map = HeaderMap::new();
-    for (name, value) in entries {
-        let known = wanted
-            .iter()
-            .find(|h| h.as_str().eq_ignore_ascii_case(&name));
-        if let (Some(h), Ok(value)) = (known, HeaderValue::from_bytes(&value)) {
-            map.append(h.clone(), value);
+    for name in wanted {
+        for value in values_of(name.as_str()) {
+            if let Ok(value) = HeaderValue::from_bytes(&value) {
+                map.append(name.clone(), value);
+            }
         }
     }
     map
@@ -89,30 +94,39 @@ mod tests {
         assert_eq!(method(&SpinMethod::Other(String::new())), None);
     }
 
+    /// A stand-in for the host's `fields.get`: names compare case-insensitively, as there.
+    fn host<'a>(entries: &'a [(&'a str, &'a [u8])]) -> impl FnMut(&str) -> Vec<Vec<u8>> + 'a {
+        move |name| {
+            entries
+                .iter()
+                .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.to_vec())
+                .collect()
+        }
+    }
+
     #[test]
     fn only_wanted_headers_are_kept_with_every_value() {
-        let map = select_headers(
-            vec![
-                ("If-None-Match".into(), b"\"a\"".to_vec()),
-                ("accept-encoding".into(), b"gzip".to_vec()),
-                ("ACCEPT-ENCODING".into(), b"br".to_vec()),
-                ("accept".into(), b"*/*".to_vec()),
-                ("bad name".into(), b"x".to_vec()),
-            ],
-            &[IF_NONE_MATCH, ACCEPT_ENCODING],
-        );
+        let entries: &[(&str, &[u8])] = &[
+            ("If-None-Match", b"\"a\""),
+            ("accept-encoding", b"gzip"),
+            ("ACCEPT-ENCODING", b"br"),
+            ("accept", b"*/*"),
+        ];
+        let map = select_headers(&[IF_NONE_MATCH, ACCEPT_ENCODING], host(entries));
         assert_eq!(map.len(), 3);
-        assert_eq!(map.get_all(ACCEPT_ENCODING).iter().count(), 2);
+        let encodings: Vec<_> = map.get_all(ACCEPT_ENCODING).iter().collect();
+        assert_eq!(encodings, ["gzip", "br"], "every value, in order");
         assert_eq!(map[IF_NONE_MATCH], "\"a\"");
         assert!(map.get(ACCEPT).is_none());
     }
 
     #[test]
     fn unrepresentable_values_are_dropped() {
-        let map = select_headers(vec![("accept".into(), b"a\nb".to_vec())], &[ACCEPT]);
+        let map = select_headers(&[ACCEPT], host(&[("accept", b"a\nb")]));
         assert!(map.is_empty());
         // Bytes above 0x7f are legal in a value and kept, for the handler to judge.
-        let map = select_headers(vec![("accept".into(), b"\xff".to_vec())], &[ACCEPT]);
+        let map = select_headers(&[ACCEPT], host(&[("accept", b"\xff")]));
         assert_eq!(map[ACCEPT].as_bytes(), b"\xff");
     }
 }
