@@ -5,6 +5,9 @@
 #![allow(dead_code)] // each test binary uses its own part of this module
 
 pub mod openapi;
+mod reply;
+
+pub use reply::Reply;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -96,27 +99,6 @@ fn newest_in(path: &Path) -> SystemTime {
         .iter()
         .map(|p| newest_in(p))
         .fold(own, SystemTime::max)
-}
-
-#[derive(Debug)]
-pub struct Reply {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl Reply {
-    /// The value of a header (names compare case-insensitively); `None` when absent.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    pub fn text(&self) -> &str {
-        std::str::from_utf8(&self.body).expect("a UTF-8 body")
-    }
 }
 
 /// The animals page, as both `/animals` and `/static/index.html` must serve it: the bytes
