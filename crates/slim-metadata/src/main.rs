@@ -39,6 +39,11 @@ fn run(input: &str, output: &str) -> Result<()> {
         before == after,
         "the slimmed module componentizes differently from the original:\n  before: {before:?}\n  after:  {after:?}"
     );
+    let (before, after) = (bindgen_version(&module)?, bindgen_version(&slim)?);
+    ensure!(
+        before == after,
+        "the slimmed module lost its wit-bindgen producer (Spin reads it): before {before:?}, after {after:?}"
+    );
     std::fs::write(output, &slim).with_context(|| format!("cannot write {output}"))?;
     Ok(())
 }
@@ -113,8 +118,29 @@ pub fn slim(module: &[u8]) -> Result<Vec<u8>> {
     resolve.package_names.shift_remove(&old_name);
     resolve.package_names.insert(new_name.clone(), package);
     resolve.packages[package].name = new_name;
-    wit_component::embed_component_metadata(&mut stripped, resolve, world, StringEncoding::UTF8)?;
+    // The original producers go into the new section: Spin picks its componentizer by the
+    // `wit-bindgen` version they name, and without it takes the module for a wit-bindgen 0.2
+    // one and fails ("adapter module did not export ...").
+    let encoded =
+        wit_component::metadata::encode(resolve, world, StringEncoding::UTF8, bindgen.producers.as_ref())?;
+    let section = wasm_encoder::CustomSection {
+        name: "component-type:slim".into(),
+        data: encoded.into(),
+    };
+    wasm_encoder::Section::append_to(&section, &mut stripped);
     Ok(stripped)
+}
+
+/// The `wit-bindgen` entry of the module's bindgen producers, as Spin reads it to choose how
+/// to componentize the module.
+fn bindgen_version(module: &[u8]) -> Result<Option<String>> {
+    let (_, bindgen) = wit_component::metadata::decode(module)?;
+    Ok(bindgen.producers.as_ref().and_then(|p| {
+        let processors = p.get("processed-by")?;
+        processors
+            .iter()
+            .find_map(|(k, v)| k.starts_with("wit-bindgen").then(|| format!("{k} {v}")))
+    }))
 }
 
 /// Names a core module imports from (`wasi:http/types@0.2.0`) and the interfaces its
