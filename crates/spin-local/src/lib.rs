@@ -17,7 +17,7 @@
 //! (requests fail with `HttpRequestDenied`); of the Spin host interfaces only variables
 //! (`[variables]`, from `--variable`, `SPIN_VARIABLE_*` or the default, fixed at start-up; see
 //! [`variables`]), the others (key-value, SQLite, ...) trap when called; a failing component
-//! gets a `500` with a short text body where Spin sends an empty one; `files` directories are mounted in place (edits show without
+//! gets a `500` with an empty body, as in Spin; `files` directories are mounted in place (edits show without
 //! a restart) while single files and globs are copied at start, as Spin copies everything.
 //!
 //! Tuned for requests per second on a developer's machine (see `scripts/bench.sh`): guests

@@ -193,27 +193,8 @@ pub struct RequestInfo<'a> {
     pub client_addr: SocketAddr,
 }
 
-/// Header names this host sets; a client's own values for them are removed first.
-pub const SPIN_HEADERS: [&str; 7] = [
-    "spin-full-url",
-    "spin-path-info",
-    "spin-matched-route",
-    "spin-base-path",
-    "spin-raw-component-route",
-    "spin-component-route",
-    "spin-client-addr",
-];
-
 /// Prefix of the per-parameter headers (`spin-path-match-<name>`).
-pub const PATH_MATCH_PREFIX: &str = "spin-path-match-";
-
-/// Whether a header a client sent must be dropped because the host sets it.
-pub fn is_reserved_header(name: &str) -> bool {
-    SPIN_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h))
-        || name
-            .get(..PATH_MATCH_PREFIX.len())
-            .is_some_and(|p| p.eq_ignore_ascii_case(PATH_MATCH_PREFIX))
-}
+const PATH_MATCH_PREFIX: &str = "spin-path-match-";
 
 /// The `spin-*` headers Spin's HTTP trigger adds to a request ("Additional request information").
 pub fn spin_headers(m: &RouteMatch<'_>, req: &RequestInfo<'_>) -> Vec<(String, String)> {
@@ -462,14 +443,5 @@ mod tests {
         assert_eq!(header(&h, "spin-path-info"), "/bar");
         assert_eq!(header(&h, "spin-component-route"), "/foo/:user_id");
         assert_eq!(header(&h, "spin-matched-route"), "/foo/:user_id/...");
-    }
-
-    #[test]
-    fn reserved_header_names() {
-        assert!(is_reserved_header("spin-full-url"));
-        assert!(is_reserved_header("Spin-Path-Info"));
-        assert!(is_reserved_header("spin-path-match-id"));
-        assert!(!is_reserved_header("spin-custom"));
-        assert!(!is_reserved_header("accept"));
     }
 }

@@ -24,7 +24,7 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
 
-use crate::routes::{is_reserved_header, spin_headers, RequestInfo, Router, WELL_KNOWN_PREFIX};
+use crate::routes::{spin_headers, RequestInfo, Router, WELL_KNOWN_PREFIX};
 use crate::runtime::ComponentRuntime;
 
 /// A client that has not sent a full request head within this time is disconnected, however
@@ -122,7 +122,7 @@ impl AppServer {
                 "spin-local: route {} names component '{}', which is not loaded",
                 route_match.entry.raw_route, route_match.entry.component
             );
-            return text(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error\n");
+            return empty(StatusCode::INTERNAL_SERVER_ERROR);
         };
 
         // The authority comes from the Host header or an absolute-form target, as in Spin.
@@ -142,24 +142,17 @@ impl AppServer {
             .map(|pq| pq.as_str().to_string())
             .unwrap_or_else(|| "/".to_string());
 
-        let reserved: Vec<HeaderName> = req
-            .headers()
-            .keys()
-            .filter(|k| is_reserved_header(k.as_str()))
-            .cloned()
-            .collect();
-        for name in reserved {
-            req.headers_mut().remove(&name);
-        }
         let info = RequestInfo {
             scheme: "http",
             host: &host_for_url,
             path_and_query: &path_and_query,
             client_addr,
         };
+        // As Spin does: a client's own `spin-*` lines stay, and the host's come after them,
+        // so a component must read the last line of each.
         for (name, value) in spin_headers(&route_match, &info) {
             if let (Ok(n), Ok(v)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
-                req.headers_mut().insert(n, v);
+                req.headers_mut().append(n, v);
             }
         }
         match Uri::builder()
@@ -200,7 +193,8 @@ impl AppServer {
                     "spin-local: component '{}' failed on {method} {path}: {e:#}",
                     component.id
                 );
-                text(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error\n")
+                // Spin's answer to a failed component: a 500 with an empty body.
+                empty(StatusCode::INTERNAL_SERVER_ERROR)
             }
         }
     }

@@ -176,7 +176,11 @@ fn serves_on_a_free_port_with_spin_headers() {
         Some("/static")
     );
     assert!(echoed(&r.body, "spin-client-addr").is_some_and(|c| c.starts_with("127.0.0.1:")));
-    assert_eq!(echoed(&r.body, "spin-path-match-x"), None);
+    // Kept, as Spin keeps it: the route has no `:x` wildcard, so the host adds no line.
+    assert_eq!(
+        echoed(&r.body, "spin-path-match-x").as_deref(),
+        Some("forged")
+    );
 
     let r = get(&host, "/users/42/headers");
     assert_eq!(echoed(&r.body, "spin-path-match-id").as_deref(), Some("42"));
@@ -246,9 +250,7 @@ fn failures_answer_500_and_the_host_survives() {
     .unwrap();
     let r = get(&host, "/trap");
     assert_eq!(r.status, 500);
-    assert!(r
-        .header("content-type")
-        .is_some_and(|c| c.starts_with("text/plain")));
+    assert_eq!(r.body, "", "as Spin answers a failed component");
 
     let t = Instant::now();
     assert_eq!(get(&host, "/loop").status, 500);

@@ -59,8 +59,10 @@ impl Default for Settings {
 
 /// The raw path to serve: Spin's `spin-path-info` when present, else the request's own
 /// URI path (a host that sets no `spin-*` headers hands the component the whole path).
+/// Spin keeps a client's own `spin-path-info` lines and adds its line after them: the last
+/// line is the host's.
 pub fn path_info<'a>(uri_path: &'a str, headers: &'a HeaderMap) -> &'a [u8] {
-    match headers.get(&SPIN_PATH_INFO) {
+    match headers.get_all(&SPIN_PATH_INFO).iter().last() {
         Some(v) => v.as_bytes(),
         None => uri_path.as_bytes(),
     }
@@ -570,6 +572,10 @@ mod tests {
         assert_eq!(path_info("/a", &headers), b"/a");
         headers.insert(SPIN_PATH_INFO, HeaderValue::from_static("/b"));
         assert_eq!(path_info("/a", &headers), b"/b");
+        // A client's forged line first, the host's after it (as Spin sends them).
+        headers.insert(SPIN_PATH_INFO, HeaderValue::from_static("/../secret"));
+        headers.append(SPIN_PATH_INFO, HeaderValue::from_static("/c"));
+        assert_eq!(path_info("/a", &headers), b"/c");
     }
 
     /// Every traversal attempt: refused with 404 or 400 and a short body, never a 5xx,
