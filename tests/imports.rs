@@ -4,7 +4,7 @@
 //! Cloud, Akamai Functions, SpinKube and `spin-local` provide and plain `wasmtime serve` does
 //! not. An import added by a dependency or a new SDK call shows up here first.
 
-mod common;
+mod harness;
 
 use wasmtime::component::Component;
 use wasmtime::Engine;
@@ -12,7 +12,7 @@ use wasmtime::Engine;
 /// The interfaces (without their versions) the core module at `wasm` imports once
 /// componentized, the way every host but Spin sees it.
 fn imports(wasm: &str) -> Vec<String> {
-    let path = common::root()
+    let path = harness::root()
         .join("target/wasm32-wasip1/release")
         .join(wasm);
     let module = std::fs::read(&path)

@@ -10,15 +10,13 @@
 //! which tests/faults.rs checks with a component that reads bodies), request heads complete
 //! within `HEADER_READ_TIMEOUT` (30 s).
 
-mod reliability;
-
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use reliability::{host_options, parse_reply, rss_bytes, send_raw, start_real_app};
+use crate::harness::{host_options, parse_reply, rss_bytes, send_raw, start_real_app_locally};
 use spin_local::server::{MAX_BODY_BYTES, MAX_HEADERS, MAX_HEAD_BYTES};
 
 const HUNDRED_MB: usize = 100 * 1000 * 1000;
@@ -29,7 +27,8 @@ const MEMORY_BOUND: u64 = 64 << 20;
 
 fn app() -> SocketAddr {
     static HOST: OnceLock<spin_local::RunningHost> = OnceLock::new();
-    HOST.get_or_init(|| start_real_app(host_options())).addr()
+    HOST.get_or_init(|| start_real_app_locally(host_options()))
+        .addr()
 }
 
 /// The tests here measure memory and time: one at a time.
@@ -40,12 +39,12 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
 
 /// After each hostile request: the host still answers an ordinary one.
 fn assert_still_serving(addr: SocketAddr) {
-    let r = reliability::get(addr, "/iseven?num=4", &[]);
+    let r = crate::harness::get_from(addr, "/iseven?num=4", &[]);
     assert_eq!(
         (r.status, r.body.as_slice()),
         (200, &b"The integer 4 is even"[..])
     );
-    let r = reliability::get(addr, "/static/index.html", &[]);
+    let r = crate::harness::get_from(addr, "/static/index.html", &[]);
     assert_eq!(r.status, 200);
 }
 
@@ -301,7 +300,7 @@ fn ten_thousand_path_segments_are_a_quick_4xx() {
         format!("/static{}index.html", "/".repeat(10_000)),
     ] {
         let started = Instant::now();
-        let r = reliability::get(addr, &target, &[]);
+        let r = crate::harness::get_from(addr, &target, &[]);
         let took = started.elapsed();
         assert!(
             (400..500).contains(&r.status),
@@ -348,7 +347,7 @@ fn slow_clients_do_not_block_others() {
     let mut slowest = Duration::ZERO;
     for i in 0..FAST {
         let t = Instant::now();
-        let r = reliability::get(addr, &format!("/iseven?num={i}"), &[]);
+        let r = crate::harness::get_from(addr, &format!("/iseven?num={i}"), &[]);
         slowest = slowest.max(t.elapsed());
         assert_eq!(r.status, 200, "fast request {i}");
     }

@@ -5,13 +5,11 @@
 //! at the end within `MEMORY_BOUND` of its value after a warm-up of the same shape.
 //! Loopback only; bounded in count (20,000 after a 4,000 warm-up) and time (`TIME_BOUND`).
 
-mod reliability;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
 
-use reliability::{host_options, rss_bytes, start_real_app, Conn};
+use crate::harness::{host_options, rss_bytes, start_real_app_locally, Conn};
 
 const CONNECTIONS: usize = 64;
 const WARM_UP: usize = 4_000;
@@ -55,7 +53,7 @@ fn probe(
 /// The mix, built once (the 304s need the current entity tags).
 fn mix(addr: std::net::SocketAddr) -> Vec<Probe> {
     let tag_of = |target: &str, headers: &[(&str, &str)]| {
-        reliability::get(addr, target, headers)
+        crate::harness::get_from(addr, target, headers)
             .header("etag")
             .expect("an ETag")
             .to_owned()
@@ -201,7 +199,7 @@ fn run(
 #[test]
 fn twenty_thousand_requests_on_64_connections() {
     let began = Instant::now();
-    let host = start_real_app(host_options());
+    let host = start_real_app_locally(host_options());
     let addr = host.addr();
     let mix = Arc::new(mix(addr));
 

@@ -1,9 +1,7 @@
 //! The app's HTTP behaviour beyond the bare answers: content negotiation, validators and
 //! caching, security headers and OPTIONS, through the real component and `spin.toml`.
 
-mod common;
-
-use common::{get, request, Reply};
+use crate::harness::{get, request, Reply};
 
 const ROUTES: [&str; 4] = ["/", "/animals", "/iseven?num=4", "/students/john/101"];
 
@@ -250,7 +248,7 @@ fn one_json_access_log_line_per_request() {
         .as_nanos();
     let path = format!("/log-probe-{nanos}");
     assert_eq!(get(&format!("{path}?secret=1")).status, 404);
-    let log = common::guest_stdout();
+    let log = crate::harness::app().stdout_of("app");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     let line = loop {
         let text = std::fs::read_to_string(&log).unwrap_or_default();

@@ -1,8 +1,6 @@
-//! The app component's four routes over real HTTP, through the local host and `spin.toml`.
+//! The app component's four routes over real HTTP, through the runtime and `spin.toml`.
 
-mod common;
-
-use common::{get, request, Reply};
+use crate::harness::{get, request, Reply};
 
 const TEXT: &str = "text/plain; charset=utf-8";
 
@@ -25,7 +23,7 @@ fn hello() {
 #[test]
 fn animals_is_the_page_as_html() {
     let reply = get("/animals");
-    common::assert_is_the_animals_page(&reply);
+    crate::harness::assert_is_the_animals_page(&reply);
     assert!(reply.text().starts_with("<!DOCTYPE html>"));
     assert!(reply.text().contains("width=device-width, initial-scale=1"));
 }

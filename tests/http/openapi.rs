@@ -2,10 +2,8 @@
 //! the checker that every integration test's answers go through really rejects answers
 //! that stray from it.
 
-mod common;
-
-use common::openapi::check;
-use common::{get, Reply};
+use crate::harness::openapi::check;
+use crate::harness::{get, Reply};
 
 fn reply(status: u16, content_type: &str, body: &str) -> Reply {
     Reply {

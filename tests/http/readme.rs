@@ -3,9 +3,7 @@
 //! (`date` headers are left out of the README, and ignored here, as is the
 //! `connection: close` that answers this client's own `Connection: close`.)
 
-mod common;
-
-use common::{request, Reply};
+use crate::harness::{request, Reply};
 
 struct Example {
     command: String,
@@ -14,7 +12,7 @@ struct Example {
 
 /// The `$ curl ...` lines of the README's `console` blocks, each with the lines after it.
 fn examples() -> Vec<Example> {
-    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(crate::harness::root().join("README.md")).unwrap();
     let mut examples = Vec::new();
     let mut in_console = false;
     for line in readme.lines() {

@@ -1,12 +1,10 @@
 //! The static file component, mounted from `static/` by `spin.toml`, over real HTTP.
 
-mod common;
-
-use common::{get, request};
+use crate::harness::{get, request};
 
 #[test]
 fn serves_the_mounted_page_with_its_type() {
-    common::assert_is_the_animals_page(&get("/static/index.html"));
+    crate::harness::assert_is_the_animals_page(&get("/static/index.html"));
 }
 
 #[test]
@@ -49,7 +47,7 @@ fn other_methods_are_405() {
 fn no_way_out_of_the_mount() {
     let secrets: Vec<Vec<u8>> = ["spin.toml", "Cargo.toml"]
         .iter()
-        .map(|f| std::fs::read(common::root().join(f)).unwrap())
+        .map(|f| std::fs::read(crate::harness::root().join(f)).unwrap())
         .collect();
     let attempts = [
         "/static/../spin.toml",

@@ -1,16 +1,14 @@
-mod common;
-
 // The static file component's HTTP rules, end to end: the real `static_files.wasm`,
 // mounted from `static/` with the variables `spin.toml` gives it, over HTTP/1.1.
 // Validators and 304, Cache-Control, byte ranges, gzip, 406, OPTIONS, security headers.
 // Needs the root dev-dependency `miniz_oxide` (to check gzip bodies).
 
-use common::{exchange, get, request};
+use crate::harness::{exchange, get, request};
 
 const PAGE: &str = "/static/index.html";
 
 fn page() -> Vec<u8> {
-    std::fs::read(common::root().join("static/index.html")).unwrap()
+    std::fs::read(crate::harness::root().join("static/index.html")).unwrap()
 }
 
 fn identity_tag() -> String {
@@ -21,7 +19,7 @@ fn identity_tag() -> String {
 /// of the application variable `cache_control`, which the component's own variable of the
 /// same name takes as it is (read from the manifest, so the test follows it when it changes).
 fn manifest_cache_control() -> String {
-    let text = std::fs::read_to_string(common::root().join("spin.toml")).unwrap();
+    let text = std::fs::read_to_string(crate::harness::root().join("spin.toml")).unwrap();
     let manifest: toml::Table = text.parse().unwrap();
     assert_eq!(
         manifest["component"]["static-files"]["variables"]["cache_control"].as_str(),
@@ -124,8 +122,8 @@ fn cache_control_follows_the_variable() {
         ("private, max-age=5", "private, max-age=5"),
         ("max-age 1", "public, max-age=60"),
     ] {
-        let host = common::start_with_variables(&[("cache_control", value)]);
-        let reply = common::get_from(host.addr(), PAGE);
+        let host = crate::harness::serve_real_app(&[("cache_control", value)], "cache-control");
+        let reply = crate::harness::get_from(host.addr(), PAGE, &[]);
         assert_eq!(reply.status, 200);
         assert_eq!(
             reply.header("cache-control"),
