@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# Builds and serves the app on http://127.0.0.1:3000: with `spin up` when the Spin CLI is
-# installed, otherwise with the local Wasmtime host (crates/spin-local) from the same spin.toml.
-# Extra arguments go to either (e.g. --listen 127.0.0.1:8080).
+# Builds the components and serves the app on http://127.0.0.1:3000: with `spin up` when a
+# Spin CLI is found (SPIN_BIN, else `spin` on PATH), otherwise with the local Wasmtime host
+# (crates/spin-local) from the same spin.toml. Either way the build is scripts/build.sh,
+# which works with or without the rustup wasm32-wasip1 target. Extra arguments go to the
+# runtime (e.g. --listen 127.0.0.1:8080, --variable cache_control=no-cache).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/spin-cli.sh
 
-if command -v spin >/dev/null; then
-    echo "==> runtime: Spin CLI ($(spin --version))" >&2
-    spin build
-    exec spin up "$@"
+scripts/build.sh
+if [ -n "$SPIN" ]; then
+    echo "==> runtime: Spin CLI, $("$SPIN" --version) ($SPIN)" >&2
+    exec "$SPIN" up --from spin.toml "$@"
 fi
 
-echo "==> runtime: no Spin CLI on PATH; using the local Wasmtime host (crates/spin-local)" >&2
-scripts/build.sh
+echo "==> runtime: no Spin CLI (set SPIN_BIN or put spin on PATH); using the local Wasmtime host (crates/spin-local)" >&2
 cargo build --quiet -p spin-local
 exec target/debug/spin-local up --from spin.toml "$@"
