@@ -121,8 +121,12 @@ pub fn slim(module: &[u8]) -> Result<Vec<u8>> {
     // The original producers go into the new section: Spin picks its componentizer by the
     // `wit-bindgen` version they name, and without it takes the module for a wit-bindgen 0.2
     // one and fails ("adapter module did not export ...").
-    let encoded =
-        wit_component::metadata::encode(resolve, world, StringEncoding::UTF8, bindgen.producers.as_ref())?;
+    let encoded = wit_component::metadata::encode(
+        resolve,
+        world,
+        StringEncoding::UTF8,
+        bindgen.producers.as_ref(),
+    )?;
     let section = wasm_encoder::CustomSection {
         name: "component-type:slim".into(),
         data: encoded.into(),
