@@ -1,5 +1,5 @@
-//! Every `curl` example in README.md, run against the app and compared with the output
-//! the README shows, so the documentation cannot drift from what the app does.
+//! Every `curl` example in README.md and docs/http.md, run against the app and compared
+//! with the output shown, so the documentation cannot drift from what the app does.
 //! (`date` headers are left out of the README, and ignored here, as is the
 //! `connection: close` that answers this client's own `Connection: close`.)
 
@@ -10,12 +10,23 @@ struct Example {
     expected: Vec<String>,
 }
 
-/// The `$ curl ...` lines of the README's `console` blocks, each with the lines after it.
+/// The documents whose `console` blocks show real output.
+const DOCUMENTS: [&str; 2] = ["README.md", "docs/http.md"];
+
+/// The `$ curl ...` lines of the documents' `console` blocks, each with the lines after it.
 fn examples() -> Vec<Example> {
-    let readme = std::fs::read_to_string(crate::harness::root().join("README.md")).unwrap();
+    let mut examples = Vec::new();
+    for doc in DOCUMENTS {
+        let text = std::fs::read_to_string(crate::harness::root().join(doc)).unwrap();
+        examples.extend(examples_in(&text));
+    }
+    examples
+}
+
+fn examples_in(text: &str) -> Vec<Example> {
     let mut examples = Vec::new();
     let mut in_console = false;
-    for line in readme.lines() {
+    for line in text.lines() {
         if line.starts_with("```") {
             in_console = line == "```console";
             continue;
@@ -195,5 +206,55 @@ fn shell_words_follow_quotes() {
     assert_eq!(
         words("curl -H 'If-None-Match: \"x\"' u"),
         ["curl", "-H", "If-None-Match: \"x\"", "u"]
+    );
+}
+
+/// Every command the README shows in its `sh` blocks that is one of this repo's scripts
+/// exists and is executable, and every flag it gives `scripts/up.sh` is one spin-local's
+/// `up` parses (Spin's `spin up` takes the same ones but `--request-timeout` and
+/// `--memory-limit`, which the README marks as spin-local's).
+#[test]
+fn every_script_the_readme_shows_exists_and_takes_its_flags() {
+    let root = crate::harness::root();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let up_flags = std::fs::read_to_string(root.join("crates/spin-local/src/main.rs")).unwrap();
+    let mut in_sh = false;
+    let mut scripts = 0;
+    for line in readme.lines() {
+        if line.starts_with("```") {
+            in_sh = line == "```sh";
+            continue;
+        }
+        let command = line.split('#').next().unwrap_or_default();
+        let words = words(command);
+        // A leading NAME=value is the command's environment.
+        let mut rest = words
+            .iter()
+            .skip_while(|w| w.contains('=') && !w.starts_with('-'));
+        let Some(program) = rest.next().filter(|p| in_sh && p.starts_with("scripts/")) else {
+            continue;
+        };
+        scripts += 1;
+        let path = root.join(program);
+        let mode = std::fs::metadata(&path)
+            .unwrap_or_else(|_| panic!("the README runs {program}, which does not exist"))
+            .permissions();
+        assert!(
+            std::os::unix::fs::PermissionsExt::mode(&mode) & 0o111 != 0,
+            "{program} is not executable"
+        );
+        if program == "scripts/up.sh" {
+            for flag in rest.filter(|w| w.starts_with("--")) {
+                let flag = flag.split('=').next().unwrap();
+                assert!(
+                    up_flags.contains(&format!("\"{flag}\"")),
+                    "the README gives scripts/up.sh {flag}, which spin-local up does not parse"
+                );
+            }
+        }
+    }
+    assert!(
+        scripts >= 3,
+        "only {scripts} script commands found in the README"
     );
 }
