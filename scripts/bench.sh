@@ -40,7 +40,7 @@ CACHE=target/spin-local-cache
 WASM=target/wasm32-wasip1/release
 mkdir -p "$OUT"
 
-say() { printf '==> %s\n' "$*" >&2; }
+source scripts/lib.sh
 
 # Every process started here, stopped on exit whatever happens.
 pids=()
@@ -58,12 +58,7 @@ command -v cargo >/dev/null ||
 missing=()
 command -v wrk >/dev/null || missing+=(wrk)
 command -v curl >/dev/null || missing+=(curl)
-if ((${#missing[@]})); then
-    sudo_cmd=(); [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
-    if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
-        say "missing: ${missing[*]}; install with 'apt-get install ${missing[*]}' as root"
-        exit 1
-    fi
+((${#missing[@]} == 0)) || apt_install "${missing[@]}" || exit 1
     say "installing from Debian: ${missing[*]}"
     { "${sudo_cmd[@]}" apt-get update -qq &&
         DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null; } ||

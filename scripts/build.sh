@@ -28,7 +28,7 @@ WASI_LIBC=/usr/lib/wasm32-wasi
 WASM_OPT_FEATURES=(--enable-bulk-memory --enable-sign-ext --enable-mutable-globals
     --enable-nontrapping-float-to-int --enable-multivalue --enable-reference-types)
 
-say() { printf '==> %s\n' "$*" >&2; }
+source scripts/lib.sh
 
 for arg in "$@"; do
     case "$arg" in
@@ -36,18 +36,6 @@ for arg in "$@"; do
         *) say "unknown argument '$arg' (usage: scripts/build.sh [--baseline])"; exit 2 ;;
     esac
 done
-
-# Installs Debian packages (as root, or with sudo); fails with advice otherwise.
-apt_install() {
-    if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
-        say "missing: install with 'apt-get install $*' as root"
-        return 1
-    fi
-    local sudo_cmd=(); [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
-    say "installing Debian packages: $*"
-    "${sudo_cmd[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "$@" >/dev/null
-}
 
 package_args=()
 for p in "${PACKAGES[@]}"; do package_args+=(-p "$p"); done

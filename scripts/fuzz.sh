@@ -31,7 +31,7 @@ for arg in "$@"; do
 done
 ((${#targets[@]})) || targets=("${ALL_TARGETS[@]}")
 
-say() { printf '==> %s\n' "$*" >&2; }
+source scripts/lib.sh
 
 command -v cargo >/dev/null ||
     { say "missing: cargo; install Rust (https://rustup.rs, or Debian's 'apt-get install cargo')"; exit 1; }

@@ -2,20 +2,24 @@
 # Runs every test: builds the real components, then
 #   1. `cargo test --workspace`: native unit tests, the host's own tests, and the HTTP suite
 #      (tests/http) on spin-local;
-#   2. the Spin tier: the HTTP suite again, on the real Spin (`spin up`), with the tests that
-#      need both runtimes (--include-ignored), when a Spin CLI is found: SPIN_BIN, else
-#      `spin` on PATH. Without one it says so and passes on the first tier alone.
+#   2. the Spin tier, when a Spin CLI is found (SPIN_BIN, else `spin` on PATH): the HTTP
+#      suite again on the real Spin (`spin up`), with the tests that need Spin itself or a
+#      browser (--include-ignored: spin-local against Spin, the pages in headless Chromium;
+#      Debian's chromium and chromium-driver are installed where missing).
+# Without a Spin CLI it says so, and passes on the first tier alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/spin-cli.sh
+source scripts/lib.sh
+find_spin
 
 scripts/build.sh
-echo "==> tier 1: cargo test --workspace (HTTP suite on spin-local)" >&2
+say "tier 1: cargo test --workspace (the HTTP suite on spin-local)"
 cargo test --workspace
 
 if [ -z "$SPIN" ]; then
-    echo "==> Spin tier did not run: no Spin CLI found (set SPIN_BIN=/path/to/spin or put spin on PATH)" >&2
+    say "Spin tier did not run: no Spin CLI found (set SPIN_BIN=/path/to/spin or put spin on PATH)"
     exit 0
 fi
-echo "==> tier 2: the HTTP suite on $("$SPIN" --version) ($SPIN)" >&2
+command -v chromedriver >/dev/null || apt_install chromium chromium-driver
+say "tier 2: the HTTP suite on $("$SPIN" --version) ($SPIN), with the Spin-only and browser tests"
 TEST_RUNTIME=spin SPIN_BIN=$SPIN cargo test --test http -- --include-ignored

@@ -6,7 +6,8 @@
 # runtime (e.g. --listen 127.0.0.1:8080, --variable cache_control=no-cache).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/spin-cli.sh
+source scripts/lib.sh
+find_spin
 
 scripts/build.sh
 if [ -n "$SPIN" ]; then

@@ -9,6 +9,7 @@ mod harness;
 
 mod agreement;
 mod app_http;
+mod browser;
 mod endpoints;
 mod openapi;
 mod readme;
