@@ -26,8 +26,8 @@ pub use bindings::fermyon::spin::variables::add_to_linker;
 use bindings::fermyon::spin::variables::{Error as GuestError, Host};
 
 /// Checks a name as Spin does: lower-case ASCII letters, digits and single underscores,
-/// starting with a letter and ending with a letter or digit, so that it maps one-to-one onto
-/// its `SPIN_VARIABLE_*` name.
+/// each `_`-separated word starting with a letter (`custom_404_path` is refused), so that it
+/// maps one-to-one onto its `SPIN_VARIABLE_*` name.
 pub fn check_name(name: &str) -> Result<(), String> {
     let reason = if name.is_empty() {
         "it is empty"
@@ -42,6 +42,11 @@ pub fn check_name(name: &str) -> Result<(), String> {
         "it must end with a letter or digit"
     } else if name.contains("__") {
         "it must not contain two underscores in a row"
+    } else if !name
+        .split('_')
+        .all(|w| w.as_bytes()[0].is_ascii_lowercase())
+    {
+        "'_'-separated words must start with an ASCII letter"
     } else {
         return Ok(());
     };
@@ -170,7 +175,7 @@ mod tests {
 
     #[test]
     fn names_follow_spins_rules() {
-        for ok in ["a", "abc", "a1b2c3", "a_1", "cache_control"] {
+        for ok in ["a", "abc", "a1b2c3", "a_b1", "cache_control"] {
             assert_eq!(check_name(ok), Ok(()), "{ok}");
         }
         for bad in [
@@ -183,6 +188,8 @@ mod tests {
             "a__b",
             "x-y",
             "CACHE_CONTROL",
+            "a_1",
+            "custom_404_path",
         ] {
             assert!(check_name(bad).is_err(), "{bad}");
         }
