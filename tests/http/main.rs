@@ -15,4 +15,5 @@ mod openapi;
 mod readme;
 mod static_files;
 mod static_http;
+mod static_pages;
 mod traversal;

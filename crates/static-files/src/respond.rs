@@ -5,8 +5,8 @@
 
 use http::header::{
     ACCEPT_ENCODING, ACCEPT_RANGES, ALLOW, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_LENGTH,
-    CONTENT_RANGE, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, IF_NONE_MATCH, IF_RANGE, RANGE,
-    REFERRER_POLICY, VARY, X_CONTENT_TYPE_OPTIONS,
+    CONTENT_RANGE, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, IF_NONE_MATCH, IF_RANGE, LOCATION,
+    RANGE, REFERRER_POLICY, VARY, X_CONTENT_TYPE_OPTIONS,
 };
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Response, StatusCode};
 use http_rules::etag;
@@ -17,6 +17,7 @@ use crate::encoding::{self, Coding};
 use crate::fs::{FileSource, ReadError};
 use crate::mime;
 use crate::path::{self, SafePath};
+use crate::settings::Settings;
 
 /// The header in which Spin passes the part of the path after the route's base.
 /// A `HeaderName` constant, not a `&str`: lookups by string parse the name at run time,
@@ -40,22 +41,6 @@ pub const ALLOWED_METHODS: &str = "GET, HEAD, OPTIONS";
 /// forms, so everything is denied: injected markup can load and send nothing.
 pub const HTML_CSP: &str =
     "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-/// What the deployment configures, read from the component's variables by the Spin entry
-/// (`lib.rs`) and passed in, so that [`respond()`] stays pure.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    /// `Cache-Control` on every 200, 206 and 304.
-    pub cache_control: HeaderValue,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            cache_control: caching::default_cache_control(),
-        }
-    }
-}
 
 /// The raw path to serve: Spin's `spin-path-info` when present, else the request's own
 /// URI path (a host that sets no `spin-*` headers hands the component the whole path).
@@ -83,7 +68,14 @@ pub fn respond(
         Method::OPTIONS => return options(),
         _ => return method_not_allowed(),
     };
-    let res = serve(path_info(uri_path, headers), headers, head, fs, settings);
+    let res = serve(
+        uri_path,
+        path_info(uri_path, headers),
+        headers,
+        head,
+        fs,
+        settings,
+    );
     finish(res, head)
 }
 
@@ -102,25 +94,110 @@ fn options() -> Response<Vec<u8>> {
     finish(res, false)
 }
 
-/// The GET (or HEAD) response for a raw path, before framing.
+/// The GET (or HEAD) response for a raw path, before framing. `uri_path` is the request
+/// target as the client sent it, for a redirect's `Location`.
 fn serve(
+    uri_path: &str,
     raw_path: &[u8],
     headers: &HeaderMap,
     head: bool,
     fs: &impl FileSource,
     settings: &Settings,
 ) -> Response<Vec<u8>> {
+    // Spin's path-info for the route's base itself (`/static`) is empty: the mount's root
+    // directory, asked for without its slash.
+    let no_path = raw_path
+        .split(|&b| b == b'?')
+        .next()
+        .unwrap_or_default()
+        .is_empty();
+    let target_path = uri_path.split('?').next().unwrap_or_default();
+    if no_path && !target_path.is_empty() && !target_path.ends_with('/') {
+        return redirect_to_directory(uri_path);
+    }
     let path = match path::resolve(raw_path) {
         Ok(p) => p,
+        Err(e) if e.status() == StatusCode::NOT_FOUND => return not_found(None, fs, settings),
         Err(e) => return text(e.status()),
     };
-    let (name, body) = match read(&path, fs) {
-        Ok(found) => found,
+    match read(&path, fs) {
+        Ok(Found::File(name, body)) => represent(&name, body, headers, head, settings),
+        Ok(Found::Directory) => redirect_to_directory(uri_path),
         // Every failure is a 404: whether a path is missing, unreadable or odd is
         // nothing a client needs to know.
-        Err(_) => return text(StatusCode::NOT_FOUND),
+        Err(_) => not_found(Some((&path, headers, head)), fs, settings),
+    }
+}
+
+/// The answer for a path that names no file: the fallback page (200) for a well-formed
+/// path whose last segment has no extension, when `fallback_path` is set; else the custom
+/// 404 page when `custom_not_found_path` is set; else a plain 404. A configured page that cannot
+/// be read is logged and skipped.
+fn not_found(
+    request: Option<(&SafePath, &HeaderMap, bool)>,
+    fs: &impl FileSource,
+    settings: &Settings,
+) -> Response<Vec<u8>> {
+    if let (Some((path, headers, head)), Some(fallback)) = (request, &settings.fallback) {
+        let last = path.as_str().rsplit('/').next().unwrap_or_default();
+        if !last.contains('.') {
+            if let Some(body) = read_setting(crate::settings::FALLBACK_VAR, fallback, fs) {
+                return represent(fallback.as_str(), body, headers, head, settings);
+            }
+        }
+    }
+    if let Some(page) = &settings.custom_404 {
+        if let Some(body) = read_setting(crate::settings::CUSTOM_NOT_FOUND_VAR, page, fs) {
+            let mut res = Response::new(body);
+            *res.status_mut() = StatusCode::NOT_FOUND;
+            let content_type = mime::content_type(page.as_str());
+            set(&mut res, CONTENT_TYPE, content_type);
+            lock_down_html(&mut res, content_type);
+            return res;
+        }
+    }
+    text(StatusCode::NOT_FOUND)
+}
+
+fn read_setting(name: &str, path: &SafePath, fs: &impl FileSource) -> Option<Vec<u8>> {
+    fs.read(path.as_str())
+        .map_err(|e| {
+            let why = format!("cannot read {:?}: {e:?}", path.as_str());
+            crate::settings::log_ignored(name, &why);
+        })
+        .ok()
+}
+
+/// A directory asked for without its trailing slash: a permanent redirect to the slashed
+/// URL, so that relative links in its `index.html` resolve. The `Location` is relative to
+/// the request (`./docs/?q` for `/static/docs?q`), so it never leaves this site, whatever
+/// route the component is mounted at.
+fn redirect_to_directory(uri_path: &str) -> Response<Vec<u8>> {
+    let (path, query) = match uri_path.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (uri_path, None),
     };
-    let content_type = mime::content_type(&name);
+    let last = path.rsplit('/').next().unwrap_or_default();
+    let mut location = format!("./{last}/");
+    if let Some(query) = query {
+        location.push('?');
+        location.push_str(query);
+    }
+    let mut res = text(StatusCode::PERMANENT_REDIRECT);
+    set_string(&mut res, LOCATION, location);
+    res
+}
+
+/// A file's answer: its representation (content coding or byte range), `If-None-Match`,
+/// and the headers that describe it.
+fn represent(
+    name: &str,
+    body: Vec<u8>,
+    headers: &HeaderMap,
+    head: bool,
+    settings: &Settings,
+) -> Response<Vec<u8>> {
+    let content_type = mime::content_type(name);
     let len = body.len();
     let identity_tag = etag::strong(&body);
 
@@ -192,12 +269,17 @@ fn serve(
     if res.status() != StatusCode::NOT_MODIFIED {
         set(&mut res, CONTENT_TYPE, content_type);
         set(&mut res, ACCEPT_RANGES, "bytes");
-        if content_type.starts_with("text/html") {
-            set(&mut res, CONTENT_SECURITY_POLICY, HTML_CSP);
-            set(&mut res, REFERRER_POLICY, "no-referrer");
-        }
+        lock_down_html(&mut res, content_type);
     }
     res
+}
+
+/// For HTML, the headers that keep injected markup from loading or sending anything.
+fn lock_down_html(res: &mut Response<Vec<u8>>, content_type: &'static str) {
+    if content_type.starts_with("text/html") {
+        set(res, CONTENT_SECURITY_POLICY, HTML_CSP);
+        set(res, REFERRER_POLICY, "no-referrer");
+    }
 }
 
 /// The range to serve: `Range::Full` unless the request is a GET with a `Range` that
@@ -231,19 +313,26 @@ fn joined(headers: &HeaderMap, name: &HeaderName) -> Option<String> {
     Some(lines.fold(first, |all, line| all + ", " + line))
 }
 
-/// Reads the file a safe path names, falling back to a directory's `index.html`.
-/// Returns the path actually read (its extension picks the content type) and the bytes.
-fn read(path: &SafePath, fs: &impl FileSource) -> Result<(String, Vec<u8>), ReadError> {
+/// What a safe path names.
+enum Found {
+    /// The path actually read (its extension picks the content type) and the bytes: the
+    /// file itself, or for a path with a trailing `/` its directory's `index.html`.
+    File(String, Vec<u8>),
+    /// A directory, named without its trailing `/`.
+    Directory,
+}
+
+fn read(path: &SafePath, fs: &impl FileSource) -> Result<Found, ReadError> {
     if !path.is_dir_request() {
-        match fs.read(path.as_str()) {
-            Ok(body) => return Ok((path.as_str().to_owned(), body)),
-            Err(ReadError::IsDirectory) => {}
-            Err(e) => return Err(e),
-        }
+        return match fs.read(path.as_str()) {
+            Ok(body) => Ok(Found::File(path.as_str().to_owned(), body)),
+            Err(ReadError::IsDirectory) => Ok(Found::Directory),
+            Err(e) => Err(e),
+        };
     }
     let index = path.index();
     let body = fs.read(&index)?;
-    Ok((index, body))
+    Ok(Found::File(index, body))
 }
 
 /// A short plain-text answer for an error status, e.g. `Not Found`.
@@ -252,6 +341,7 @@ fn text(status: StatusCode) -> Response<Vec<u8>> {
     let body: &[u8] = match status {
         StatusCode::BAD_REQUEST => b"Bad Request\n",
         StatusCode::NOT_FOUND => b"Not Found\n",
+        StatusCode::PERMANENT_REDIRECT => b"Permanent Redirect\n",
         StatusCode::METHOD_NOT_ALLOWED => b"Method Not Allowed\n",
         StatusCode::NOT_ACCEPTABLE => b"Not Acceptable: no content coding you accept\n",
         StatusCode::RANGE_NOT_SATISFIABLE => b"Range Not Satisfiable\n",
@@ -427,7 +517,7 @@ mod tests {
                 Some("text/html; charset=utf-8")
             );
         }
-        for path in ["/docs", "/docs/"] {
+        for path in ["/docs/"] {
             let res = get(path);
             assert_eq!(res.status(), StatusCode::OK, "{path:?}");
             assert_eq!(res.body(), b"<p>docs</p>");
@@ -440,7 +530,7 @@ mod tests {
 
     #[test]
     fn directory_without_index_is_404() {
-        assert_not_found(&get("/empty"), "/empty");
+        assert_eq!(get("/empty").status(), StatusCode::PERMANENT_REDIRECT);
         assert_not_found(&get("/empty/"), "/empty/");
         assert_not_found(&get("/css/"), "/css/");
         let no_root_index = MemFs::new().with("a.txt", "a");
@@ -539,16 +629,6 @@ mod tests {
             &site(),
         );
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    }
-
-    #[test]
-    fn empty_spin_path_info_is_the_route_base() {
-        // A request for `/static` itself: Spin sends an empty path-info.
-        let mut headers = HeaderMap::new();
-        headers.insert(SPIN_PATH_INFO, HeaderValue::from_static(""));
-        let res = respond(&Method::GET, "/static", &headers, &site());
-        assert_eq!(res.status(), StatusCode::OK);
-        assert_eq!(res.body(), INDEX.as_bytes());
     }
 
     #[test]
@@ -680,6 +760,7 @@ mod tests {
     fn cache_control_comes_from_the_settings() {
         let settings = Settings {
             cache_control: caching::cache_control(Some("public, max-age=600")).unwrap(),
+            ..Settings::default()
         };
         let mut headers = HeaderMap::new();
         let res = super::respond(&Method::GET, "/index.html", &headers, &site(), &settings);
@@ -1124,11 +1205,8 @@ mod tests {
 
     #[test]
     fn read_errors_are_404_without_details() {
-        for e in [
-            ReadError::Other,
-            ReadError::IsDirectory,
-            ReadError::NotFound,
-        ] {
+        // (IsDirectory is a directory without its slash: a redirect, tested above.)
+        for e in [ReadError::Other, ReadError::NotFound] {
             let res = respond(&Method::GET, "/index.html", &HeaderMap::new(), &Broken(e));
             assert_not_found(&res, &format!("{e:?}"));
         }
@@ -1160,7 +1238,7 @@ mod tests {
         while let Some(p) = stack.pop() {
             let res = respond(&Method::GET, &p, &HeaderMap::new(), &fs);
             assert!(
-                matches!(res.status().as_u16(), 200 | 400 | 404),
+                matches!(res.status().as_u16(), 200 | 308 | 400 | 404),
                 "{p:?} gave {}",
                 res.status()
             );
@@ -1181,5 +1259,86 @@ mod tests {
         assert_eq!(get(&long).status(), StatusCode::NOT_FOUND);
         let long = format!("/{}", "%2e".repeat(100_000));
         assert_eq!(get(&long).status(), StatusCode::NOT_FOUND);
+    }
+
+    fn with_pages(custom_404: Option<&str>, fallback: Option<&str>) -> Settings {
+        let page = |v: Option<&str>| v.map(|v| crate::path::resolve(v.as_bytes()).unwrap());
+        Settings {
+            custom_404: page(custom_404),
+            fallback: page(fallback),
+            ..Settings::default()
+        }
+    }
+
+    fn get_with(path: &str, settings: &Settings) -> Response<Vec<u8>> {
+        super::respond(&Method::GET, path, &HeaderMap::new(), &site(), settings)
+    }
+
+    #[test]
+    fn the_custom_404_page_is_served_with_404_and_its_own_type() {
+        let settings = with_pages(Some("docs/index.html"), None);
+        for missing in ["/nope", "/css/missing.css", "/%2e%2e/x"] {
+            let res = get_with(missing, &settings);
+            assert_eq!(res.status(), StatusCode::NOT_FOUND, "{missing}");
+            assert_eq!(res.body(), b"<p>docs</p>", "{missing}");
+            assert_eq!(
+                header(&res, "content-type"),
+                Some("text/html; charset=utf-8")
+            );
+            assert_eq!(header(&res, "content-security-policy"), Some(HTML_CSP));
+            assert_eq!(header(&res, "etag"), None, "a 404 carries no validator");
+        }
+        // Malformed input stays a 400, and a page that is missing is skipped.
+        assert_eq!(
+            get_with("/%zz", &settings).status(),
+            StatusCode::BAD_REQUEST
+        );
+        let res = get_with("/nope", &with_pages(Some("gone.html"), None));
+        assert_eq!(
+            (res.status(), res.body().as_slice()),
+            (StatusCode::NOT_FOUND, &b"Not Found\n"[..])
+        );
+    }
+
+    #[test]
+    fn the_fallback_page_answers_routes_but_not_assets() {
+        let settings = with_pages(Some("docs/guide.md"), Some("index.html"));
+        for route in ["/some/route", "/app", "/deep/er/still"] {
+            let res = get_with(route, &settings);
+            assert_eq!(res.status(), StatusCode::OK, "{route}");
+            assert_eq!(res.body(), INDEX.as_bytes(), "{route}");
+            assert_eq!(header(&res, "etag"), Some(tag_of(INDEX).as_str()));
+        }
+        for asset in ["/missing.js", "/css/gone.css", "/some/route/logo.png"] {
+            let res = get_with(asset, &settings);
+            assert_eq!(res.status(), StatusCode::NOT_FOUND, "{asset}");
+            assert_eq!(res.body(), b"# Guide", "{asset}: the custom 404 page");
+        }
+        // Files that exist are still themselves.
+        assert_eq!(get_with("/css/site.css", &settings).body(), b"body{}");
+        let missing_fallback = with_pages(None, Some("gone.html"));
+        assert_eq!(
+            get_with("/some/route", &missing_fallback).status(),
+            StatusCode::NOT_FOUND
+        );
+    }
+
+    #[test]
+    fn a_directory_without_its_slash_redirects_to_it() {
+        let res = get("/docs");
+        assert_eq!(res.status(), StatusCode::PERMANENT_REDIRECT);
+        assert_eq!(header(&res, "location"), Some("./docs/"));
+        let res = get("/docs?tab=1");
+        assert_eq!(header(&res, "location"), Some("./docs/?tab=1"));
+        assert_eq!(get("/docs/").body(), b"<p>docs</p>");
+        // The route's base itself: Spin's path-info is empty for `/static`.
+        let mut headers = HeaderMap::new();
+        headers.insert(SPIN_PATH_INFO, HeaderValue::from_static(""));
+        let res = respond(&Method::GET, "/static?x", &headers, &site());
+        assert_eq!(res.status(), StatusCode::PERMANENT_REDIRECT);
+        assert_eq!(header(&res, "location"), Some("./static/?x"));
+        let res = respond(&Method::HEAD, "/docs", &HeaderMap::new(), &site());
+        assert_eq!(res.status(), StatusCode::PERMANENT_REDIRECT);
+        assert!(res.body().is_empty());
     }
 }
