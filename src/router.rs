@@ -36,24 +36,20 @@ fn route(path: &str) -> Option<Route<'_>> {
 /// `target` is the request's path and query, as in `/iseven?num=4`.
 pub fn respond(method: &Method, target: &str, headers: &HeaderMap) -> Response<Vec<u8>> {
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    let route = route(path);
-    if route.is_some() && method == Method::OPTIONS {
-        let mut res = Response::new(Vec::new());
-        *res.status_mut() = StatusCode::NO_CONTENT;
-        let headers = res.headers_mut();
-        headers.insert(ALLOW, HeaderValue::from_static(ALLOWED));
-        headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-        return res;
-    }
-    let reply = match route {
+    let reply = match route(path) {
         None => Reply::not_found(),
-        Some(_) if method != Method::GET && method != Method::HEAD => {
+        Some(_) if !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) => {
             Reply::error(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed")
         }
-        Some(Route::Hello) => pages::hello(),
-        Some(Route::Animals) => pages::animals(),
-        Some(Route::IsEven) => iseven::answer(query),
-        Some(Route::Student { name, id }) => students::answer(name, id),
+        Some(route) => {
+            let reply = answer(route, query);
+            // OPTIONS tells what a resource allows, so it must not vouch for one that GET
+            // does not find: OPTIONS /students/0/abc gets GET's 404.
+            if method == Method::OPTIONS && reply.status != StatusCode::NOT_FOUND {
+                return options();
+            }
+            reply
+        }
     };
     let mut res = render(reply, headers);
     if res.status() == StatusCode::METHOD_NOT_ALLOWED {
@@ -68,6 +64,26 @@ pub fn respond(method: &Method, target: &str, headers: &HeaderMap) -> Response<V
         let length = HeaderValue::from(res.body().len());
         res.headers_mut().insert(CONTENT_LENGTH, length);
     }
+    res
+}
+
+/// What GET answers on a route.
+fn answer(route: Route<'_>, query: &str) -> Reply {
+    match route {
+        Route::Hello => pages::hello(),
+        Route::Animals => pages::animals(),
+        Route::IsEven => iseven::answer(query),
+        Route::Student { name, id } => students::answer(name, id),
+    }
+}
+
+/// `204` with `Allow`, for OPTIONS on a resource that exists.
+fn options() -> Response<Vec<u8>> {
+    let mut res = Response::new(Vec::new());
+    *res.status_mut() = StatusCode::NO_CONTENT;
+    let headers = res.headers_mut();
+    headers.insert(ALLOW, HeaderValue::from_static(ALLOWED));
+    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     res
 }
 
@@ -208,10 +224,14 @@ mod tests {
             assert_eq!(res.headers()["x-content-type-options"], "nosniff");
             assert!(res.body().is_empty());
         }
-        assert_eq!(
-            call(Method::OPTIONS, "/nope").status(),
-            StatusCode::NOT_FOUND
-        );
+        for missing in ["/nope", "/students/0/abc", "/students/jo1/101"] {
+            let res = call(Method::OPTIONS, missing);
+            assert_eq!(res.status(), StatusCode::NOT_FOUND, "{missing}");
+            assert_eq!(res.body(), b"Not Found", "{missing}: GET's answer");
+        }
+        // A query GET refuses is no missing resource.
+        let res = call(Method::OPTIONS, "/iseven?num=x");
+        assert_eq!(res.status(), StatusCode::NO_CONTENT);
     }
 
     #[test]

@@ -225,6 +225,9 @@ fn options_is_204_with_allow() {
         );
         assert!(reply.body.is_empty(), "{target}");
     }
+    // Not where GET answers 404.
+    let reply = request("OPTIONS", "/students/0/abc", &[]);
+    assert_eq!(reply.status, 404);
 }
 
 #[test]

@@ -287,12 +287,16 @@ fn head_matches_get_with_gzip() {
 }
 
 #[test]
-fn options_is_204_with_allow() {
-    for target in [PAGE, "/static/nope", "/static/"] {
+fn options_is_204_with_allow_where_get_finds_the_file() {
+    for target in [PAGE, "/static/", "/static"] {
         let reply = request("OPTIONS", target, &[]);
         assert_eq!(reply.status, 204, "{target}");
         assert_eq!(reply.header("allow"), Some("GET, HEAD, OPTIONS"));
         assert!(reply.body.is_empty());
+    }
+    // Not where GET answers 404 or 400.
+    for (target, status) in [("/static/nope", 404), ("/static/%01", 400)] {
+        assert_eq!(request("OPTIONS", target, &[]).status, status, "{target}");
     }
     let reply = request("DELETE", PAGE, &[]);
     assert_eq!(reply.status, 405);

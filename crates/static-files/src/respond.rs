@@ -63,19 +63,17 @@ pub fn respond(
     settings: &Settings,
 ) -> Response<Vec<u8>> {
     let head = match *method {
-        Method::GET => false,
+        Method::GET | Method::OPTIONS => false,
         Method::HEAD => true,
-        Method::OPTIONS => return options(),
         _ => return method_not_allowed(),
     };
-    let res = serve(
-        uri_path,
-        path_info(uri_path, headers),
-        headers,
-        head,
-        fs,
-        settings,
-    );
+    let raw_path = path_info(uri_path, headers);
+    let res = serve(uri_path, raw_path, headers, head, fs, settings);
+    // OPTIONS tells what a resource allows, so it must not vouch for a path that GET
+    // refuses or does not find: that gets GET's 400 or 404.
+    if *method == Method::OPTIONS && !matches!(res.status().as_u16(), 400 | 404) {
+        return options();
+    }
     finish(res, head)
 }
 
@@ -86,7 +84,7 @@ pub fn method_not_allowed() -> Response<Vec<u8>> {
     finish(res, false)
 }
 
-/// `OPTIONS` on any path, valid or not: what the component allows, and no body.
+/// `OPTIONS` on a path GET finds: what the component allows, and no body.
 fn options() -> Response<Vec<u8>> {
     let mut res = Response::new(Vec::new());
     *res.status_mut() = StatusCode::NO_CONTENT;
@@ -601,8 +599,8 @@ mod tests {
     }
 
     #[test]
-    fn options_is_204_with_allow_on_any_path() {
-        for path in ["/index.html", "/", "/nope", "/%zz", "/../x", "*"] {
+    fn options_is_204_with_allow_where_get_finds_something() {
+        for path in ["/index.html", "/", "/docs", "/docs/"] {
             let res = respond(&Method::OPTIONS, path, &HeaderMap::new(), &site());
             assert_eq!(res.status(), StatusCode::NO_CONTENT, "{path}");
             assert_eq!(header(&res, "allow"), Some("GET, HEAD, OPTIONS"));
@@ -610,6 +608,11 @@ mod tests {
             // RFC 9110 §8.6: no Content-Length on a 204.
             assert_eq!(header(&res, "content-length"), None);
             assert_eq!(header(&res, "x-content-type-options"), Some("nosniff"));
+        }
+        for (path, status) in [("/nope", 404), ("/../x", 404), ("*", 404), ("/%zz", 400)] {
+            let res = respond(&Method::OPTIONS, path, &HeaderMap::new(), &site());
+            assert_eq!(res.status().as_u16(), status, "{path}: GET's answer");
+            assert_eq!(res.body(), get(path).body(), "{path}");
         }
     }
 
