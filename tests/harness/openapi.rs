@@ -47,11 +47,7 @@ pub fn check_against(doc: &Value, method: &str, target: &str, reply: &Reply) -> 
                 reply.status
             ));
         }
-        return content(
-            doc,
-            &doc["components"]["responses"]["MethodNotAllowed"],
-            reply,
-        );
+        return content(doc, &doc["components"]["responses"]["Error"], reply);
     };
     let response = status_response(doc, operation, reply.status)?;
     content(doc, response, reply)
