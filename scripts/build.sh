@@ -3,7 +3,8 @@
 # makes them small and prints their sizes.
 #
 #   scripts/build.sh              the app and the static file component
-#   scripts/build.sh --baseline   also crates/empty-component, the benchmark's floor
+#   scripts/build.sh --baseline   also the benchmark's floors: crates/empty-component (our build
+#                                 settings) and crates/template-hello (Spin's template, as is)
 #
 # Route 1, the ordinary one: rustup has the wasm32-wasip1 target -> plain `cargo build`.
 # Route 2, for machines that reach only package registries (no `rustup target add`):
@@ -29,20 +30,35 @@ WASM_OPT_FEATURES=(--enable-bulk-memory --enable-sign-ext --enable-mutable-globa
     --enable-nontrapping-float-to-int --enable-multivalue --enable-reference-types)
 
 source scripts/lib.sh
+template=0
 
 for arg in "$@"; do
     case "$arg" in
-        --baseline) PACKAGES+=(empty-component) ;;
+        --baseline) PACKAGES+=(empty-component) template=1 ;;
         *) say "unknown argument '$arg' (usage: scripts/build.sh [--baseline])"; exit 2 ;;
     esac
 done
 
-package_args=()
-for p in "${PACKAGES[@]}"; do package_args+=(-p "$p"); done
+# wasm_build EXTRA_RUSTFLAGS CARGO_ARGS...: `cargo build --release --target wasm32-wasip1`
+# by whichever route this machine has. EXTRA_RUSTFLAGS replaces .cargo/config.toml's flags
+# (the 64 KB stack) on both routes.
+wasm_build() {
+    local flags=$1
+    shift
+    if ((ordinary)); then
+        CARGO_TARGET_WASM32_WASIP1_RUSTFLAGS="$flags" cargo build --release --target "$TARGET" "$@"
+    else
+        RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 \
+        CARGO_TARGET_WASM32_WASIP1_LINKER=/usr/lib/llvm-19/bin/wasm-ld \
+        CARGO_TARGET_WASM32_WASIP1_RUSTFLAGS="-C link-self-contained=no -L $WASI_LIBC -C link-arg=$WASI_LIBC/crt1-reactor.o $flags" \
+            /usr/bin/cargo build --release --target "$TARGET" -Z build-std=std,panic_abort "$@"
+    fi
+}
 
+ordinary=0
 if rustup target list --installed 2>/dev/null | grep -qx "$TARGET"; then
     say "toolchain: rustup with the $TARGET target (ordinary route)"
-    cargo build --release --target "$TARGET" "${package_args[@]}"
+    ordinary=1
 else
     say "toolchain: no rustup $TARGET target; using Debian's rustc-web and building std from source"
     missing=()
@@ -55,11 +71,14 @@ else
             exit 1
         }
     fi
-    # The stack-size flag repeats .cargo/config.toml: this variable replaces that setting.
-    RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 \
-    CARGO_TARGET_WASM32_WASIP1_LINKER=/usr/lib/llvm-19/bin/wasm-ld \
-    CARGO_TARGET_WASM32_WASIP1_RUSTFLAGS="-C link-self-contained=no -L $WASI_LIBC -C link-arg=$WASI_LIBC/crt1-reactor.o -C link-arg=-zstack-size=65536" \
-        /usr/bin/cargo build --release --target "$TARGET" -Z build-std=std,panic_abort "${package_args[@]}"
+fi
+package_args=()
+for p in "${PACKAGES[@]}"; do package_args+=(-p "$p"); done
+wasm_build "-C link-arg=-zstack-size=65536" "${package_args[@]}"
+if ((template)); then
+    # As `spin build` builds the template: its own workspace, default profile and stack.
+    say "building crates/template-hello as Spin's http-rust-p2 template builds it"
+    (cd crates/template-hello && wasm_build "")
 fi
 
 # Size steps. wasm-opt is optional (the modules work without it, only larger); the
