@@ -186,3 +186,49 @@ pub fn rss_bytes() -> u64 {
         .expect("a VmRSS line");
     kib * 1024
 }
+
+/// One component of a test app: its id, its `.wasm`, its route, and any more TOML lines
+/// for its `[component.ID]` table (a `files` mount).
+pub struct Component<'a> {
+    pub id: &'a str,
+    pub source: &'a Path,
+    pub route: &'a str,
+    pub extra: &'a str,
+}
+
+/// A `spin.toml` for a test app of `components`, each on its route, no outbound access.
+pub fn manifest(name: &str, components: &[Component<'_>]) -> String {
+    let mut text = format!(
+        "spin_manifest_version = 2\n[application]\nname = \"{name}\"\nversion = \"0.1.0\"\n"
+    );
+    for c in components {
+        text.push_str(&format!(
+            "[[trigger.http]]\nroute = \"{}\"\ncomponent = \"{}\"\n",
+            c.route, c.id
+        ));
+    }
+    for c in components {
+        text.push_str(&format!(
+            "[component.{}]\nsource = \"{}\"\nallowed_outbound_hosts = []\n{}",
+            c.id,
+            c.source.display(),
+            c.extra
+        ));
+    }
+    text
+}
+
+/// The real static component mounted at `/static/...` over `static/` beside the manifest,
+/// with `more_files` appended to its `files` list.
+pub fn static_files_manifest(name: &str, more_files: &str) -> String {
+    let files = format!("files = [{{ source = \"static\", destination = \"/\" }}{more_files}]\n");
+    manifest(
+        name,
+        &[Component {
+            id: "static-files",
+            source: &wasm("static_files.wasm"),
+            route: "/static/...",
+            extra: &files,
+        }],
+    )
+}

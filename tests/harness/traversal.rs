@@ -15,21 +15,7 @@ use super::{parse_reply, send_raw, TempDir};
 
 /// The app around the mount: the real component, the mount as the real spin.toml has it.
 pub fn manifest(extra_files: &str) -> String {
-    format!(
-        r#"spin_manifest_version = 2
-[application]
-name = "traversal"
-version = "0.1.0"
-[[trigger.http]]
-route = "/static/..."
-component = "static-files"
-[component.static-files]
-source = "{}"
-files = [{{ source = "static", destination = "/" }}{extra_files}]
-allowed_outbound_hosts = []
-"#,
-        super::wasm("static_files.wasm").display()
-    )
+    super::static_files_manifest("traversal", extra_files)
 }
 
 /// ```text

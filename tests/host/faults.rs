@@ -87,31 +87,25 @@ fn start_host(request_timeout: Duration, memory_limit_bytes: usize) -> Host {
         let dir = TempDir::new("faults");
         std::fs::create_dir_all(dir.join("static")).unwrap();
         std::fs::write(dir.join("static/index.html"), "<p>static</p>\n").unwrap();
-        let manifest = format!(
-            r#"spin_manifest_version = 2
-[application]
-name = "faults"
-version = "0.1.0"
-[[trigger.http]]
-route = "/..."
-component = "app"
-[[trigger.http]]
-route = "/static/..."
-component = "static-files"
-[[trigger.http]]
-route = "/fault/..."
-component = "faults"
-[component.app]
-source = "{app}"
-[component.static-files]
-source = "{files}"
-files = [{{ source = "static", destination = "/" }}]
-[component.faults]
-source = "{faults}"
-"#,
-            app = crate::harness::wasm("tutorial_app.wasm").display(),
-            files = crate::harness::wasm("static_files.wasm").display(),
-            faults = faults_wasm().display(),
+        let (app, files, faults) = (
+            crate::harness::wasm("tutorial_app.wasm"),
+            crate::harness::wasm("static_files.wasm"),
+            faults_wasm(),
+        );
+        let component = |id, source, route, extra| crate::harness::Component {
+            id,
+            source,
+            route,
+            extra,
+        };
+        let mount = "files = [{ source = \"static\", destination = \"/\" }]\n";
+        let manifest = crate::harness::manifest(
+            "faults",
+            &[
+                component("app", &app, "/...", ""),
+                component("static-files", &files, "/static/...", mount),
+                component("faults", &faults, "/fault/...", ""),
+            ],
         );
         std::fs::write(dir.join("spin.toml"), manifest).unwrap();
         let opts = HostOptions {

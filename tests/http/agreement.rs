@@ -7,35 +7,25 @@
 use std::path::Path;
 
 use crate::harness::runtime::{serve_on, Runtime};
-use crate::harness::{root, send_raw, TempDir};
+use crate::harness::{manifest, root, send_raw, Component, TempDir};
 
 /// What the echo component's routes answer, in one manifest: a catch-all, a prefix with a
 /// trailing wildcard, an exact route, and a named wildcard.
-fn manifest(dir: &Path) -> std::path::PathBuf {
+fn echo_app(dir: &Path) -> std::path::PathBuf {
     let echo = root().join("crates/spin-local/tests/fixtures/echo.wasm");
-    let text = format!(
-        r#"spin_manifest_version = 2
-[application]
-name = "agreement"
-version = "0.1.0"
-[[trigger.http]]
-route = "/..."
-component = "echo"
-[[trigger.http]]
-route = "/static/..."
-component = "echo"
-[[trigger.http]]
-route = "/exact/headers"
-component = "echo"
-[[trigger.http]]
-route = "/users/:id/..."
-component = "echo"
-[component.echo]
-source = "{}"
-allowed_outbound_hosts = []
-"#,
-        echo.display()
-    );
+    let on = |route| Component {
+        id: "echo",
+        source: &echo,
+        route,
+        extra: "",
+    };
+    // One [component.echo] table: the other routes name the same component.
+    let mut text = manifest("agreement", &[on("/...")]);
+    for route in ["/static/...", "/exact/headers", "/users/:id/..."] {
+        text.push_str(&format!(
+            "[[trigger.http]]\nroute = \"{route}\"\ncomponent = \"echo\"\n"
+        ));
+    }
     let path = dir.join("spin.toml");
     std::fs::write(&path, text).unwrap();
     path
@@ -101,7 +91,7 @@ fn normalise(answer: &[u8], port: u16) -> String {
 #[ignore = "needs the Spin CLI: scripts/test.sh runs it in the Spin tier"]
 fn spin_local_answers_as_spin_does() {
     let dir = TempDir::new("agreement");
-    let manifest = manifest(dir.path());
+    let manifest = echo_app(dir.path());
     let spin = serve_on(Runtime::Spin, &manifest, &[], "agreement", false);
     let local = serve_on(Runtime::SpinLocal, &manifest, &[], "agreement", false);
     let timeout = std::time::Duration::from_secs(30);

@@ -2,7 +2,7 @@
 //! runtime with `--variable`: `custom_not_found_path`, `fallback_path` (see `spin.toml`), and a
 //! directory asked for without its trailing slash.
 
-use crate::harness::{get, get_from, root, serve, serve_real_app, wasm, Reply, TempDir};
+use crate::harness::{get, get_from, root, serve, serve_real_app, Reply, TempDir};
 
 fn page(name: &str) -> Vec<u8> {
     std::fs::read(root().join("static").join(name)).unwrap()
@@ -97,21 +97,7 @@ fn a_directory_without_its_slash_redirects_to_it() {
     let dir = TempDir::new("redirect");
     std::fs::create_dir_all(dir.join("static/sub")).unwrap();
     std::fs::write(dir.join("static/sub/index.html"), "<p>sub</p>\n").unwrap();
-    let manifest = format!(
-        r#"spin_manifest_version = 2
-[application]
-name = "redirect"
-version = "0.1.0"
-[[trigger.http]]
-route = "/static/..."
-component = "static-files"
-[component.static-files]
-source = "{}"
-files = [{{ source = "static", destination = "/" }}]
-allowed_outbound_hosts = []
-"#,
-        wasm("static_files.wasm").display()
-    );
+    let manifest = crate::harness::static_files_manifest("redirect", "");
     std::fs::write(dir.join("spin.toml"), manifest).unwrap();
     let app = serve(&dir.join("spin.toml"), &[], "redirect");
     let reply = get_from(app.addr(), "/static/sub?q=1", &[]);
