@@ -10,9 +10,7 @@ use http_rules::{etag, qvalues};
 
 use crate::reply::{Form, Reply};
 
-/// The page uses no scripts, styles, images or frames: allow nothing.
-const HTML_POLICY: &str =
-    "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+use http_rules::policy::{HTML_CSP as HTML_POLICY, HTML_REFERRER_POLICY, NOSNIFF};
 
 pub fn render(reply: Reply, request: &HeaderMap) -> Response<Vec<u8>> {
     let accept = request.get(ACCEPT).and_then(|v| v.to_str().ok());
@@ -29,7 +27,7 @@ pub fn render(reply: Reply, request: &HeaderMap) -> Response<Vec<u8>> {
     *res.status_mut() = reply.status;
     let headers = res.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static(NOSNIFF));
     headers.insert(VARY, HeaderValue::from_static("Accept"));
     // Answers are computed per request and cheap: caches must revalidate (by ETag).
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
@@ -38,7 +36,10 @@ pub fn render(reply: Reply, request: &HeaderMap) -> Response<Vec<u8>> {
             CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(HTML_POLICY),
         );
-        headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+        headers.insert(
+            REFERRER_POLICY,
+            HeaderValue::from_static(HTML_REFERRER_POLICY),
+        );
     }
     if reply.status == StatusCode::OK {
         validate(&mut res, request);

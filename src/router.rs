@@ -8,7 +8,7 @@ use crate::reply::Reply;
 use crate::{iseven, pages, students};
 
 /// The methods every route answers.
-pub const ALLOWED: &str = "GET, HEAD, OPTIONS";
+pub use http_rules::policy::ALLOWED_METHODS as ALLOWED;
 
 /// The routes, matched on the raw request path (trailing slashes are not folded).
 #[derive(Debug, PartialEq, Eq)]
@@ -83,7 +83,10 @@ fn options() -> Response<Vec<u8>> {
     *res.status_mut() = StatusCode::NO_CONTENT;
     let headers = res.headers_mut();
     headers.insert(ALLOW, HeaderValue::from_static(ALLOWED));
-    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static(http_rules::policy::NOSNIFF),
+    );
     res
 }
 

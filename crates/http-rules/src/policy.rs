@@ -1,0 +1,16 @@
+//! The header values both components send, defined once.
+
+/// The methods every route of both components answers: `Allow` on 204 (OPTIONS) and 405.
+pub const ALLOWED_METHODS: &str = "GET, HEAD, OPTIONS";
+
+/// `Content-Security-Policy` on every HTML answer. The pages use no scripts, styles,
+/// images, frames or forms, so everything is denied: injected markup can load and send
+/// nothing.
+pub const HTML_CSP: &str =
+    "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/// `Referrer-Policy` on every HTML answer.
+pub const HTML_REFERRER_POLICY: &str = "no-referrer";
+
+/// `X-Content-Type-Options` on every answer.
+pub const NOSNIFF: &str = "nosniff";
