@@ -46,7 +46,8 @@ source scripts/lib.sh
 pids=()
 cleanup() {
     local p
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    # A server started with setsid leads its own group (Spin runs its trigger as a child).
+    for p in "${pids[@]}"; do kill -- "-$p" 2>/dev/null || kill "$p" 2>/dev/null || true; done
     for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
 }
 trap cleanup EXIT
@@ -59,14 +60,9 @@ missing=()
 command -v wrk >/dev/null || missing+=(wrk)
 command -v curl >/dev/null || missing+=(curl)
 ((${#missing[@]} == 0)) || apt_install "${missing[@]}" || exit 1
-    say "installing from Debian: ${missing[*]}"
-    { "${sudo_cmd[@]}" apt-get update -qq &&
-        DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null; } ||
-        { say "could not install ${missing[*]}: install with 'apt-get install ${missing[*]}' as root"; exit 1; }
-fi
 
 # --- build ---------------------------------------------------------------------------------
-say "building the components (scripts/build.sh --baseline)"
+say "building the components and both floors (scripts/build.sh --baseline)"
 scripts/build.sh --baseline 2>&1 | tee "$OUT/build.log" >&2
 # The host comes from the same build as `cargo bench -p spin-local` (which builds the
 # package's binary too), so the two share one optimised Wasmtime build; the native server
@@ -245,6 +241,33 @@ busy1=$(machine_busy); ours1=$(($(server_ticks "${server_pids[@]}") + $(children
 other_pct=$(awk -v b=$((busy1 - busy0)) -v o=$((ours1 - ours0)) \
     'BEGIN { printf "%.0f", (b > 0 && b > o) ? 100 * (b - o) / b : 0 }')
 
+# --- the same endpoints under the real Spin ---------------------------------------------------
+find_spin || exit 1
+if [ -n "$SPIN" ]; then
+    spin_version=$("$SPIN" --version)
+    say "under $spin_version: the app, the empty component and the template's hello world"
+    spin_up() { # NAME MANIFEST
+        start "$1" / setsid "$SPIN" up --from "$2" --log-dir "$OUT/spin-logs/$1"
+    }
+    spin_up spin-app spin.toml
+    spin_app_port=$port
+    spin_up spin-empty crates/empty-component/spin.toml
+    spin_empty_port=$port
+    spin_up spin-template crates/template-hello/spin.toml
+    spin_template_port=$port
+    say "load under Spin: ${DURATION}s per target at $CONNECTIONS connections"
+    run "s_empty1" "http://127.0.0.1:$spin_empty_port/" "$CONNECTIONS" "$DURATION" "Spin: empty component"
+    run "s_template" "http://127.0.0.1:$spin_template_port/" "$CONNECTIONS" "$DURATION" "Spin: template hello world"
+    for i in "${!APP_TARGETS[@]}"; do
+        IFS='|' read -r label _ path <<<"${APP_TARGETS[$i]}"
+        run "s$i" "http://127.0.0.1:$spin_app_port$path" "$CONNECTIONS" "$DURATION" "Spin: $label"
+    done
+    run "s_empty2" "http://127.0.0.1:$spin_empty_port/" "$CONNECTIONS" "$DURATION" "Spin: empty component"
+    spin_empty_mean=$(((${rps[s_empty1]} + ${rps[s_empty2]}) / 2))
+else
+    say "no Spin CLI (SPIN_BIN, or spin on PATH): the Spin table is left out"
+fi
+
 micro=""
 if ((MICRO)); then
     say "micro-benchmark: cargo bench -p spin-local --bench request"
@@ -266,6 +289,29 @@ echo "Machine: $(nproc) cores ($cpu), $mem, $(uname -sr); wrk -t1, server and lo
 echo "on the same cores. \`wrk -c$CONNECTIONS\`, ${DURATION} s per target. Other processes used"
 echo "${other_pct}% of the machine's CPU time during the load runs$( ((other_pct > 5)) && echo " (**busy machine: figures skewed**)")."
 echo
+if [ -n "$SPIN" ]; then
+    echo "### Under $spin_version (\`spin up\`, what users run)"
+    echo
+    echo "| target | requests/s | p50 | p99 | socket errors | non-2xx | vs empty component | vs template |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    spin_row() { # label key
+        row "$1" "$2" "$(pct "${rps[$2]}" "$spin_empty_mean") | $(pct "${rps[$2]}" "${rps[s_template]}")"
+    }
+    spin_row "empty component \`/\` (floor, first run)" s_empty1
+    spin_row "template hello world \`/\` (http-rust-p2, as built by spin build)" s_template
+    for i in "${!APP_TARGETS[@]}"; do
+        IFS='|' read -r label _ _ <<<"${APP_TARGETS[$i]}"
+        spin_row "$label" "s$i"
+    done
+    spin_row "empty component \`/\` (floor, last run)" s_empty2
+    echo
+    echo "Targets under Spin: every app endpoint ≥ 98% of the empty component, the static file"
+    echo "≥ 90%, nothing below the template's hello world (one run: read with the spread of the"
+    echo "two floor runs in mind)."
+    echo
+    echo "### On spin-local (our stand-in host; not what users deploy)"
+    echo
+fi
 echo "| target | requests/s | p50 | p99 | socket errors | non-2xx | vs empty component |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
 row "empty component \`/\` (floor, first run)" empty1 "$(pct "${rps[empty1]}" "$empty_mean")"
