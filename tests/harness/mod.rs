@@ -131,6 +131,8 @@ fn newest_in(path: &Path) -> SystemTime {
 /// Options for a local test host: a free loopback port, and the compile cache under
 /// `target/` that every test host shares (each component is compiled once per build).
 pub fn host_options() -> HostOptions {
+    // The host opens its log file at start: on a fresh clone the folder is not there yet.
+    std::fs::create_dir_all(root().join("target/test-logs")).unwrap();
     HostOptions {
         listen: "127.0.0.1:0".parse().unwrap(),
         cache_dir: Some(root().join("target/spin-local-cache")),
