@@ -22,4 +22,5 @@ if [ -z "$SPIN" ]; then
 fi
 command -v chromedriver >/dev/null || apt_install chromium chromium-driver
 say "tier 2: the HTTP suite on $("$SPIN" --version) ($SPIN), with the Spin-only and browser tests"
-TEST_RUNTIME=spin SPIN_BIN=$SPIN cargo test --test http -- --include-ignored
+# --workspace, as tier 1: the same feature set for shared dependencies, so nothing rebuilds.
+TEST_RUNTIME=spin SPIN_BIN=$SPIN cargo test --workspace --test http -- --include-ignored
