@@ -52,7 +52,7 @@ pub fn spin_bin() -> Option<PathBuf> {
 pub struct App {
     addr: SocketAddr,
     logs: PathBuf,
-    _running: Running,
+    running: Running,
 }
 
 enum Running {
@@ -67,7 +67,7 @@ impl App {
 
     /// The file a component's stdout goes to.
     pub fn stdout_of(&self, component: &str) -> PathBuf {
-        match self._running {
+        match self.running {
             // spin-local writes every component's output to one file.
             Running::Local(_) => self.logs.clone(),
             Running::Spin(_) => self.logs.join(format!("{component}_stdout.txt")),
@@ -114,7 +114,7 @@ pub fn serve_on(
             App {
                 addr: host.addr(),
                 logs,
-                _running: Running::Local(host),
+                running: Running::Local(host),
             }
         }
         Runtime::Spin => {
@@ -125,7 +125,7 @@ pub fn serve_on(
             App {
                 addr: process.addr,
                 logs,
-                _running: Running::Spin(process),
+                running: Running::Spin(process),
             }
         }
     }
