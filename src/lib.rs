@@ -7,7 +7,6 @@ pub mod access_log;
 mod iseven;
 mod json;
 mod pages;
-mod percent;
 mod query;
 mod render;
 mod reply;

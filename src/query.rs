@@ -1,6 +1,6 @@
 //! Reading one parameter from an `application/x-www-form-urlencoded` query string.
 
-use crate::percent::{decode, Escapes};
+use http_rules::percent::{decode, Escapes};
 
 /// What a query says about one parameter.
 #[derive(Debug, PartialEq, Eq)]

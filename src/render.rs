@@ -1,22 +1,17 @@
-//! Turning a [`Reply`] into the response sent: content negotiation, caching validators,
-//! and the security headers every answer carries.
+//! Turning a [`Reply`] into the response sent: content negotiation and caching
+//! validators. (The security headers and framing are `http_rules::response::finish`.)
 
-use http::header::{
-    HeaderMap, HeaderValue, ACCEPT, CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG,
-    IF_NONE_MATCH, REFERRER_POLICY, VARY, X_CONTENT_TYPE_OPTIONS,
-};
+use http::header::{HeaderMap, HeaderValue, ACCEPT, CACHE_CONTROL, CONTENT_TYPE, ETAG, VARY};
 use http::{Response, StatusCode};
-use http_rules::{etag, qvalues};
+use http_rules::{conditional, etag, qvalues};
 
 use crate::reply::{Form, Reply};
 
-use http_rules::policy::{HTML_CSP as HTML_POLICY, HTML_REFERRER_POLICY, NOSNIFF};
-
 pub fn render(reply: Reply, request: &HeaderMap) -> Response<Vec<u8>> {
-    let accept = request.get(ACCEPT).and_then(|v| v.to_str().ok());
+    let accept = conditional::joined(request, &ACCEPT);
     // Unacceptable `Accept` lists get the default form rather than a 406.
-    let json =
-        qvalues::media_type(accept, &[reply.form.media_type(), "application/json"]) == Some(1);
+    let offers = [reply.form.media_type(), "application/json"];
+    let json = qvalues::media_type(accept.as_deref(), &offers) == Some(1);
     let (content_type, body) = match (json, reply.form) {
         (true, _) => ("application/json", reply.json.render().into_bytes()),
         (false, Form::Text) => ("text/plain; charset=utf-8", reply.body.into_owned()),
@@ -27,20 +22,9 @@ pub fn render(reply: Reply, request: &HeaderMap) -> Response<Vec<u8>> {
     *res.status_mut() = reply.status;
     let headers = res.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static(NOSNIFF));
     headers.insert(VARY, HeaderValue::from_static("Accept"));
     // Answers are computed per request and cheap: caches must revalidate (by ETag).
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    if !json && reply.form == Form::Html {
-        headers.insert(
-            CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(HTML_POLICY),
-        );
-        headers.insert(
-            REFERRER_POLICY,
-            HeaderValue::from_static(HTML_REFERRER_POLICY),
-        );
-    }
     if reply.status == StatusCode::OK {
         validate(&mut res, request);
     }
@@ -50,10 +34,7 @@ pub fn render(reply: Reply, request: &HeaderMap) -> Response<Vec<u8>> {
 /// Adds the strong `ETag` of the body, and answers `304` when `If-None-Match` matches it.
 fn validate(res: &mut Response<Vec<u8>>, request: &HeaderMap) {
     let tag = etag::strong(res.body());
-    let matched = request
-        .get(IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|h| etag::none_match(h, &tag));
+    let matched = conditional::not_modified(request, &tag);
     if let Ok(value) = HeaderValue::from_str(&tag) {
         res.headers_mut().insert(ETAG, value);
     }
@@ -123,24 +104,21 @@ mod tests {
     }
 
     #[test]
-    fn every_answer_carries_the_common_headers() {
+    fn every_answer_carries_vary_and_no_cache() {
         for reply in [pages::hello(), pages::animals(), Reply::not_found()] {
             let res = render_with(reply, &[]);
-            assert_eq!(res.headers()[X_CONTENT_TYPE_OPTIONS], "nosniff");
             assert_eq!(res.headers()[VARY], "Accept");
             assert_eq!(res.headers()[CACHE_CONTROL], "no-cache");
         }
     }
 
     #[test]
-    fn html_gets_a_locked_down_policy_and_json_does_not() {
-        let res = render_with(pages::animals(), &[]);
-        assert_eq!(res.headers()[CONTENT_SECURITY_POLICY], HTML_POLICY);
-        assert_eq!(res.headers()[REFERRER_POLICY], "no-referrer");
-        let res = render_with(pages::animals(), &[("accept", "application/json")]);
-        assert!(res.headers().get(CONTENT_SECURITY_POLICY).is_none());
-        let res = render_with(pages::hello(), &[]);
-        assert!(res.headers().get(CONTENT_SECURITY_POLICY).is_none());
+    fn every_accept_line_counts() {
+        let mut request = HeaderMap::new();
+        request.append(ACCEPT, HeaderValue::from_static("text/plain;q=0.1"));
+        request.append(ACCEPT, HeaderValue::from_static("application/json"));
+        let res = render(pages::hello(), &request);
+        assert_eq!(res.headers()[CONTENT_TYPE], "application/json");
     }
 
     #[test]
@@ -161,13 +139,15 @@ mod tests {
 
     #[test]
     fn a_matching_if_none_match_is_304_with_the_same_etag() {
+        use http::header::IF_NONE_MATCH;
         let tag = etag::strong(b"Hello World");
-        let request: HeaderMap = [(
+        // The matching tag on the second line: every line counts.
+        let mut request = HeaderMap::new();
+        request.append(IF_NONE_MATCH, HeaderValue::from_static("\"x\""));
+        request.append(
             IF_NONE_MATCH,
-            HeaderValue::from_str(&format!("\"x\", W/{tag}")).unwrap(),
-        )]
-        .into_iter()
-        .collect();
+            HeaderValue::from_str(&format!("W/{tag}")).unwrap(),
+        );
         let res = render(pages::hello(), &request);
         assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
         assert!(res.body().is_empty());

@@ -1,14 +1,12 @@
 //! The route table and the method rules shared by every route.
 
-use http::header::{HeaderMap, HeaderValue, ALLOW, CONTENT_LENGTH, X_CONTENT_TYPE_OPTIONS};
+use http::header::HeaderMap;
 use http::{Method, Response, StatusCode};
+use http_rules::response;
 
 use crate::render::render;
 use crate::reply::Reply;
 use crate::{iseven, pages, students};
-
-/// The methods every route answers.
-pub use http_rules::policy::ALLOWED_METHODS as ALLOWED;
 
 /// The routes, matched on the raw request path (trailing slashes are not folded).
 #[derive(Debug, PartialEq, Eq)]
@@ -46,24 +44,17 @@ pub fn respond(method: &Method, target: &str, headers: &HeaderMap) -> Response<V
             // OPTIONS tells what a resource allows, so it must not vouch for one that GET
             // does not find: OPTIONS /students/0/abc gets GET's 404.
             if method == Method::OPTIONS && reply.status != StatusCode::NOT_FOUND {
-                return options();
+                return response::options();
             }
             reply
         }
     };
     let mut res = render(reply, headers);
     if res.status() == StatusCode::METHOD_NOT_ALLOWED {
-        res.headers_mut()
-            .insert(ALLOW, HeaderValue::from_static(ALLOWED));
+        response::allow(&mut res);
     }
-    // HEAD: the same status and headers as GET, on every path, without the body, and
-    // without Content-Length too: the runtime checks it against the bytes written.
-    if method == Method::HEAD {
-        res.body_mut().clear();
-    } else if res.status() != StatusCode::NOT_MODIFIED {
-        let length = HeaderValue::from(res.body().len());
-        res.headers_mut().insert(CONTENT_LENGTH, length);
-    }
+    // HEAD: the same status and headers as GET, on every path, without the body.
+    response::finish(&mut res, method == Method::HEAD);
     res
 }
 
@@ -77,22 +68,11 @@ fn answer(route: Route<'_>, query: &str) -> Reply {
     }
 }
 
-/// `204` with `Allow`, for OPTIONS on a resource that exists.
-fn options() -> Response<Vec<u8>> {
-    let mut res = Response::new(Vec::new());
-    *res.status_mut() = StatusCode::NO_CONTENT;
-    let headers = res.headers_mut();
-    headers.insert(ALLOW, HeaderValue::from_static(ALLOWED));
-    headers.insert(
-        X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static(http_rules::policy::NOSNIFF),
-    );
-    res
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::header::CONTENT_LENGTH;
+    use http_rules::policy::{ALLOWED_METHODS as ALLOWED, HTML_CSP};
 
     fn get(target: &str) -> Response<Vec<u8>> {
         respond(&Method::GET, target, &HeaderMap::new())
@@ -243,24 +223,34 @@ mod tests {
     }
 
     #[test]
-    fn hostile_targets_never_5xx() {
+    fn answers_are_finished_with_the_shared_rules() {
+        let page = get("/animals");
+        assert_eq!(page.headers()["content-security-policy"], HTML_CSP);
+        assert_eq!(page.headers()["x-content-type-options"], "nosniff");
+        let json = respond(
+            &Method::GET,
+            "/animals",
+            &[(http::header::ACCEPT, "application/json".parse().unwrap())]
+                .into_iter()
+                .collect(),
+        );
+        assert!(json.headers().get("content-security-policy").is_none());
+    }
+
+    #[test]
+    fn hostile_targets_get_their_4xx() {
         let long_query = format!("/iseven?num={}", "%zz".repeat(20_000));
         let many_segments = "/a".repeat(10_000);
-        let digits = format!("/iseven?num={}", "7".repeat(5000));
-        for target in [
-            long_query.as_str(),
-            many_segments.as_str(),
-            digits.as_str(),
-            "/%",
-            "/students/%/%",
-            "?",
-            "",
+        for (target, status) in [
+            (long_query.as_str(), StatusCode::BAD_REQUEST),
+            (many_segments.as_str(), StatusCode::NOT_FOUND),
+            ("/%", StatusCode::NOT_FOUND),
+            ("/students/%/%", StatusCode::NOT_FOUND),
+            ("?", StatusCode::NOT_FOUND),
+            ("", StatusCode::NOT_FOUND),
         ] {
-            assert!(
-                get(target).status().as_u16() < 500,
-                "{}",
-                &target[..target.len().min(40)]
-            );
+            let shown = &target[..target.len().min(40)];
+            assert_eq!(get(target).status(), status, "{shown}");
         }
     }
 }

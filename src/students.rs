@@ -2,8 +2,8 @@
 
 use http::StatusCode;
 
-use crate::percent::{decode, Escapes};
 use crate::reply::{Json, Reply};
+use http_rules::percent::{decode, Escapes};
 
 /// The student's name and course id from the two raw (still percent-encoded) path
 /// segments after `/students/`, or `None` when they do not fit the route.

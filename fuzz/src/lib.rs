@@ -127,7 +127,8 @@ pub fn check_static(data: &[u8]) {
         &case.headers,
         site(),
         &Settings::default(),
-    );
+    )
+    .map(|body| body.into_bytes().expect("an in-memory body reads"));
     check_framing(&case.method, &res);
     let body = res.body();
     assert!(!contains(body, SECRET), "a decoy's bytes were served");

@@ -8,6 +8,7 @@
 //! - not the SDK's own `Response`: it goes through a `HashMap` and re-encodes every header,
 //!   which is code in every component for nothing.
 
+use futures::SinkExt;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use spin_sdk::http::{
     Fields, IncomingRequest, Method as SpinMethod, OutgoingResponse, ResponseOutparam,
@@ -62,8 +63,20 @@ pub fn select_headers(
 
 /// Hands a response to the host.
 pub async fn send(res: http::Response<Vec<u8>>, out: ResponseOutparam) {
-    let (parts, body) = res.into_parts();
-    let list: Vec<(String, Vec<u8>)> = parts
+    let (head, body) = res.into_parts();
+    send_chunks(head, std::iter::once(Ok(body)), out).await;
+}
+
+/// Hands a response head to the host, then its body chunk by chunk, each written before
+/// the next is read: a large file goes out in bounded guest memory. A chunk that cannot
+/// be read ends the body short of its `Content-Length`, so the host aborts the answer
+/// rather than pass off a truncated one as whole.
+pub async fn send_chunks(
+    head: http::response::Parts,
+    chunks: impl Iterator<Item = std::io::Result<Vec<u8>>>,
+    out: ResponseOutparam,
+) {
+    let list: Vec<(String, Vec<u8>)> = head
         .headers
         .iter()
         .map(|(k, v)| (k.as_str().to_owned(), v.as_bytes().to_vec()))
@@ -73,9 +86,21 @@ pub async fn send(res: http::Response<Vec<u8>>, out: ResponseOutparam) {
     let fields = Fields::from_list(&list).unwrap_or_else(|_| Fields::new());
     let response = OutgoingResponse::new(fields);
     // `http::StatusCode` is always within the 100..=999 the host accepts.
-    let _ = response.set_status_code(parts.status.as_u16());
-    if let Err(e) = out.set_with_body(response, body).await {
-        eprintln!("writing the response body: {e:?}");
+    let _ = response.set_status_code(head.status.as_u16());
+    let mut body = response.take_body();
+    out.set(response);
+    for chunk in chunks {
+        let written = match chunk {
+            Ok(chunk) => body.send(chunk).await,
+            Err(e) => {
+                eprintln!("reading the response body: {e}");
+                return;
+            }
+        };
+        if let Err(e) = written {
+            eprintln!("writing the response body: {e:?}");
+            return;
+        }
     }
 }
 

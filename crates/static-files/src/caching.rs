@@ -1,8 +1,9 @@
-//! Caching: the `Cache-Control` policy (from a component variable), entity tags per
-//! representation, and the conditional request headers `If-None-Match` and `If-Range`.
+//! What a cache is told about a file: the `Cache-Control` policy (from a component
+//! variable) and the entity tag of each representation. (The request preconditions that
+//! read those tags are `http_rules::conditional`.)
 
-use http::header::{IF_NONE_MATCH, IF_RANGE};
-use http::{HeaderMap, HeaderValue};
+use http::HeaderValue;
+#[cfg(test)]
 use http_rules::etag;
 
 use crate::encoding::Coding;
@@ -117,28 +118,6 @@ pub fn representation_tag(identity_tag: &str, coding: Coding) -> String {
     }
 }
 
-/// Whether `If-None-Match` matches `tag`, so a GET or HEAD gets 304 (RFC 9110 §13.1.2:
-/// weak comparison; `*` matches any current representation). Several header lines form
-/// one list; a line that is not valid text matches nothing.
-pub fn not_modified(headers: &HeaderMap, tag: &str) -> bool {
-    headers
-        .get_all(IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|v| etag::none_match(v, tag))
-}
-
-/// Whether a `Range` may be served under `If-Range` (RFC 9110 §13.1.5): yes without one;
-/// with one, only if it is exactly the identity representation's current strong tag.
-/// A weak tag or a date (we send no `Last-Modified`) never matches, so the client gets
-/// the whole file, which is always correct.
-pub fn range_allowed(headers: &HeaderMap, identity_tag: &str) -> bool {
-    match headers.get(IF_RANGE) {
-        None => true,
-        Some(v) => v.as_bytes().trim_ascii() == identity_tag.as_bytes(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,52 +181,5 @@ mod tests {
         // Still a well-formed tag: it matches itself through If-None-Match.
         assert!(etag::none_match(&gz, &gz));
         assert!(!etag::none_match(&t, &gz));
-    }
-
-    fn with(name: http::HeaderName, values: &[&str]) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        for v in values {
-            h.append(name.clone(), HeaderValue::from_str(v).unwrap());
-        }
-        h
-    }
-
-    #[test]
-    fn if_none_match_rules() {
-        let t = etag::strong(b"file");
-        assert!(!not_modified(&HeaderMap::new(), &t));
-        assert!(not_modified(&with(IF_NONE_MATCH, &[&t]), &t));
-        assert!(not_modified(&with(IF_NONE_MATCH, &["*"]), &t));
-        assert!(not_modified(&with(IF_NONE_MATCH, &[&format!("W/{t}")]), &t));
-        assert!(not_modified(
-            &with(IF_NONE_MATCH, &[&format!("\"a\", {t}")]),
-            &t
-        ));
-        assert!(
-            not_modified(&with(IF_NONE_MATCH, &["\"a\"", &t]), &t),
-            "split over lines"
-        );
-        assert!(!not_modified(&with(IF_NONE_MATCH, &["\"a\""]), &t));
-        let mut bytes = HeaderMap::new();
-        bytes.insert(IF_NONE_MATCH, HeaderValue::from_bytes(b"\"\xff\"").unwrap());
-        assert!(!not_modified(&bytes, &t));
-    }
-
-    #[test]
-    fn if_range_rules() {
-        let t = etag::strong(b"file");
-        assert!(range_allowed(&HeaderMap::new(), &t));
-        assert!(range_allowed(&with(IF_RANGE, &[&t]), &t));
-        assert!(range_allowed(&with(IF_RANGE, &[&format!(" {t} ")]), &t));
-        assert!(
-            !range_allowed(&with(IF_RANGE, &[&format!("W/{t}")]), &t),
-            "weak"
-        );
-        assert!(!range_allowed(&with(IF_RANGE, &["\"other\""]), &t));
-        assert!(!range_allowed(
-            &with(IF_RANGE, &["Tue, 15 Nov 1994 08:12:31 GMT"]),
-            &t
-        ));
-        assert!(!range_allowed(&with(IF_RANGE, &["*"]), &t));
     }
 }

@@ -1,8 +1,9 @@
 //! Where file bytes come from: a tiny trait, so the request logic runs natively in tests
-//! over an in-memory map, and in the component over the WASI preopen.
+//! over an in-memory map, and in the component over the WASI preopen. Files are opened,
+//! not read: a large one is streamed from its open handle (`crate::body`).
 
 use std::collections::BTreeMap;
-use std::io::ErrorKind;
+use std::io::{ErrorKind, Read, Seek};
 use std::path::PathBuf;
 
 /// Why a file could not be read. Deliberately coarse: the response never says more.
@@ -18,7 +19,29 @@ pub enum ReadError {
 /// A read-only tree of files addressed by `/`-joined relative paths (`css/site.css`;
 /// the empty path is the root directory). Paths given here are already checked safe.
 pub trait FileSource {
-    fn read(&self, rel: &str) -> Result<Vec<u8>, ReadError>;
+    /// An open file, read from the start or from a seek position.
+    type File: Read + Seek;
+
+    /// Opens a file, with its length and modification time. A directory is
+    /// [`ReadError::IsDirectory`], so the caller may look for its `index.html`.
+    fn open(&self, rel: &str) -> Result<(Self::File, Meta), ReadError>;
+
+    /// The whole file: for the small ones, which are compressed and hashed in memory.
+    fn read(&self, rel: &str) -> Result<Vec<u8>, ReadError> {
+        let (mut file, meta) = self.open(rel)?;
+        let mut body = Vec::with_capacity(usize::try_from(meta.len).unwrap_or(0));
+        file.read_to_end(&mut body).map_err(|_| ReadError::Other)?;
+        Ok(body)
+    }
+}
+
+/// What is known of an open file without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Meta {
+    pub len: u64,
+    /// Nanoseconds since the epoch; 0 where the file system keeps no times. With the
+    /// length, the entity tag of a file too large to hash per request.
+    pub modified: u128,
 }
 
 /// The real file system under a root directory. In the component the root is `/`, the
@@ -35,20 +58,37 @@ impl StdFs {
 }
 
 impl FileSource for StdFs {
-    fn read(&self, rel: &str) -> Result<Vec<u8>, ReadError> {
+    type File = std::fs::File;
+
+    fn open(&self, rel: &str) -> Result<(std::fs::File, Meta), ReadError> {
         let path = self.root.join(rel);
-        match std::fs::read(&path) {
-            Ok(bytes) => Ok(bytes),
+        let opened = std::fs::File::open(&path).and_then(|f| Ok((f.metadata()?, f)));
+        match opened {
+            Ok((m, _)) if m.is_dir() => Err(ReadError::IsDirectory),
+            Ok((m, file)) => {
+                let modified = m
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map_or(0, |since| since.as_nanos());
+                Ok((
+                    file,
+                    Meta {
+                        len: m.len(),
+                        modified,
+                    },
+                ))
+            }
             Err(e) if e.kind() == ErrorKind::NotFound => Err(ReadError::NotFound),
             Err(e) if e.kind() == ErrorKind::IsADirectory => Err(ReadError::IsDirectory),
-            // Reading a directory fails differently across hosts (EISDIR, EBADF, ...);
+            // Opening a directory fails differently across hosts (EISDIR, EBADF, ...);
             // only on this error path is the extra `stat` worth paying.
             Err(e) => match std::fs::metadata(&path) {
                 Ok(m) if m.is_dir() => Err(ReadError::IsDirectory),
                 _ => {
                     // `ENOTDIR` (a file used as a directory) is an ordinary miss.
                     if e.kind() != ErrorKind::NotADirectory {
-                        eprintln!("static-files: reading {rel:?}: {:?}", e.kind());
+                        eprintln!("static-files: opening {rel:?}: {:?}", e.kind());
                     }
                     Err(ReadError::Other)
                 }
@@ -77,9 +117,16 @@ impl MemFs {
 }
 
 impl FileSource for MemFs {
-    fn read(&self, rel: &str) -> Result<Vec<u8>, ReadError> {
+    type File = std::io::Cursor<Vec<u8>>;
+
+    /// Every file has the same modification time, 0: tests tell files apart by content.
+    fn open(&self, rel: &str) -> Result<(Self::File, Meta), ReadError> {
         if let Some(body) = self.files.get(rel) {
-            return Ok(body.clone());
+            let meta = Meta {
+                len: body.len() as u64,
+                modified: 0,
+            };
+            return Ok((std::io::Cursor::new(body.clone()), meta));
         }
         let is_dir = rel.is_empty()
             || self.files.keys().any(|k| {

@@ -5,6 +5,7 @@
 //! The decision is pure Rust over `http` types ([`respond()`]) with the file system behind
 //! [`FileSource`], so it is unit-tested natively; this file is only the Spin entry.
 
+pub mod body;
 pub mod caching;
 pub mod encoding;
 pub mod fs;
@@ -13,7 +14,8 @@ pub mod path;
 pub mod respond;
 pub mod settings;
 
-pub use fs::{FileSource, MemFs, ReadError, StdFs};
+pub use body::Body;
+pub use fs::{FileSource, MemFs, Meta, ReadError, StdFs};
 pub use respond::respond;
 pub use settings::Settings;
 
@@ -37,9 +39,10 @@ async fn handle(req: spin_sdk::http::IncomingRequest, out: spin_sdk::http::Respo
             );
             respond(&method, &target, &headers, &StdFs::new(MOUNT), &settings)
         }
-        None => respond::method_not_allowed(),
+        None => respond::method_not_allowed().map(Body::Bytes),
     };
-    spin_glue::send(res, out).await;
+    let (head, body) = res.into_parts();
+    spin_glue::send_chunks(head, body.into_chunks(), out).await;
 }
 
 /// A component variable (`[component.static-files.variables]` in `spin.toml`): `Ok(None)`

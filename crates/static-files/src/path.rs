@@ -5,6 +5,7 @@
 //! or on whole decoded segments; nothing is ever decoded twice.
 
 use http::StatusCode;
+use http_rules::percent::{self, Unit};
 
 /// A path inside the mount, made only of ordinary segments joined by `/`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,38 +114,17 @@ pub fn resolve(raw: &[u8]) -> Result<SafePath, PathError> {
 /// Strict percent-decoding of one segment, then UTF-8 validation.
 fn decode_segment(seg: &[u8]) -> Result<String, PathError> {
     let mut out = Vec::with_capacity(seg.len());
-    let mut i = 0;
-    while i < seg.len() {
-        let b = seg[i];
-        if b == b'%' {
-            let hi = seg.get(i + 1).and_then(|&c| hex(c));
-            let lo = seg.get(i + 2).and_then(|&c| hex(c));
-            let (Some(hi), Some(lo)) = (hi, lo) else {
-                return Err(PathError::BadEscape);
-            };
-            let decoded = hi << 4 | lo;
+    for unit in percent::units(seg) {
+        match unit {
+            Unit::Raw(b) => out.push(b),
             // Decided on the escape itself: a decoded separator must never split or join
             // segments, whatever the file system would make of it.
-            if decoded == b'/' || decoded == b'\\' {
-                return Err(PathError::EncodedSeparator);
-            }
-            out.push(decoded);
-            i += 3;
-        } else {
-            out.push(b);
-            i += 1;
+            Unit::Escaped(b'/' | b'\\') => return Err(PathError::EncodedSeparator),
+            Unit::Escaped(b) => out.push(b),
+            Unit::BadEscape => return Err(PathError::BadEscape),
         }
     }
     String::from_utf8(out).map_err(|_| PathError::NotUtf8)
-}
-
-fn hex(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    }
 }
 
 /// Rules for one decoded segment.

@@ -4,17 +4,17 @@
 //! `If-None-Match`, then `Range`; `finish` frames the body last.
 
 use http::header::{
-    ACCEPT_ENCODING, ACCEPT_RANGES, ALLOW, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_LENGTH,
-    CONTENT_RANGE, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, IF_NONE_MATCH, IF_RANGE, LOCATION,
-    RANGE, REFERRER_POLICY, VARY, X_CONTENT_TYPE_OPTIONS,
+    ACCEPT_ENCODING, ACCEPT_RANGES, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_RANGE, CONTENT_TYPE,
+    ETAG, IF_NONE_MATCH, IF_RANGE, LOCATION, RANGE, VARY,
 };
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Response, StatusCode};
-use http_rules::etag;
 use http_rules::range::{self, Range};
+use http_rules::{conditional, etag, response};
 
+use crate::body::{Body, IN_MEMORY_LIMIT};
 use crate::caching;
 use crate::encoding::{self, Coding};
-use crate::fs::{FileSource, ReadError};
+use crate::fs::{FileSource, Meta, ReadError};
 use crate::mime;
 use crate::path::{self, SafePath};
 use crate::settings::Settings;
@@ -34,9 +34,6 @@ pub const REQUEST_HEADERS: [HeaderName; 5] = [
     ACCEPT_ENCODING,
 ];
 
-pub use http_rules::policy::{ALLOWED_METHODS, HTML_CSP};
-use http_rules::policy::{HTML_REFERRER_POLICY, NOSNIFF};
-
 /// The raw path to serve: Spin's `spin-path-info` when present, else the request's own
 /// URI path (a host that sets no `spin-*` headers hands the component the whole path).
 /// Spin keeps a client's own `spin-path-info` lines and adds its line after them: the last
@@ -50,24 +47,24 @@ pub fn path_info<'a>(uri_path: &'a str, headers: &'a HeaderMap) -> &'a [u8] {
 
 /// Answers one request. `uri_path` is the raw request target's path (a query, if still
 /// attached, is ignored); `headers` are the request headers. Never panics on any input.
-pub fn respond(
+pub fn respond<F: FileSource>(
     method: &Method,
     uri_path: &str,
     headers: &HeaderMap,
-    fs: &impl FileSource,
+    fs: &F,
     settings: &Settings,
-) -> Response<Vec<u8>> {
+) -> Response<Body<F::File>> {
     let head = match *method {
         Method::GET | Method::OPTIONS => false,
         Method::HEAD => true,
-        _ => return method_not_allowed(),
+        _ => return method_not_allowed().map(Body::Bytes),
     };
     let raw_path = path_info(uri_path, headers);
     let res = serve(uri_path, raw_path, headers, head, fs, settings);
     // OPTIONS tells what a resource allows, so it must not vouch for a path that GET
     // refuses or does not find: that gets GET's 400 or 404.
     if *method == Method::OPTIONS && !matches!(res.status().as_u16(), 400 | 404) {
-        return options();
+        return finish(response::options(), false).map(Body::Bytes);
     }
     finish(res, head)
 }
@@ -75,28 +72,20 @@ pub fn respond(
 /// The 405 for any method but GET, HEAD and OPTIONS.
 pub fn method_not_allowed() -> Response<Vec<u8>> {
     let mut res = text(StatusCode::METHOD_NOT_ALLOWED);
-    set(&mut res, ALLOW, ALLOWED_METHODS);
-    finish(res, false)
-}
-
-/// `OPTIONS` on a path GET finds: what the component allows, and no body.
-fn options() -> Response<Vec<u8>> {
-    let mut res = Response::new(Vec::new());
-    *res.status_mut() = StatusCode::NO_CONTENT;
-    set(&mut res, ALLOW, ALLOWED_METHODS);
+    response::allow(&mut res);
     finish(res, false)
 }
 
 /// The GET (or HEAD) response for a raw path, before framing. `uri_path` is the request
 /// target as the client sent it, for a redirect's `Location`.
-fn serve(
+fn serve<F: FileSource>(
     uri_path: &str,
     raw_path: &[u8],
     headers: &HeaderMap,
     head: bool,
-    fs: &impl FileSource,
+    fs: &F,
     settings: &Settings,
-) -> Response<Vec<u8>> {
+) -> Response<Body<F::File>> {
     // Spin's path-info for the route's base itself (`/static`) is empty: the mount's root
     // directory, asked for without its slash.
     let no_path = raw_path
@@ -106,16 +95,16 @@ fn serve(
         .is_empty();
     let target_path = uri_path.split('?').next().unwrap_or_default();
     if no_path && !target_path.is_empty() && !target_path.ends_with('/') {
-        return redirect_to_directory(uri_path);
+        return redirect_to_directory(uri_path).map(Body::Bytes);
     }
     let path = match path::resolve(raw_path) {
         Ok(p) => p,
         Err(e) if e.status() == StatusCode::NOT_FOUND => return not_found(None, fs, settings),
-        Err(e) => return text(e.status()),
+        Err(e) => return text(e.status()).map(Body::Bytes),
     };
-    match read(&path, fs) {
-        Ok(Found::File(name, body)) => represent(&name, body, headers, head, settings),
-        Ok(Found::Directory) => redirect_to_directory(uri_path),
+    match open(&path, fs) {
+        Ok(Found::File(name, file, meta)) => represent(&name, file, meta, headers, head, settings),
+        Ok(Found::Directory) => redirect_to_directory(uri_path).map(Body::Bytes),
         // Every failure is a 404: whether a path is missing, unreadable or odd is
         // nothing a client needs to know.
         Err(_) => not_found(Some((&path, headers, head)), fs, settings),
@@ -126,34 +115,36 @@ fn serve(
 /// path whose last segment has no extension, when `fallback_path` is set; else the custom
 /// 404 page when `custom_not_found_path` is set; else a plain 404. A configured page that cannot
 /// be read is logged and skipped.
-fn not_found(
+fn not_found<F: FileSource>(
     request: Option<(&SafePath, &HeaderMap, bool)>,
-    fs: &impl FileSource,
+    fs: &F,
     settings: &Settings,
-) -> Response<Vec<u8>> {
+) -> Response<Body<F::File>> {
     if let (Some((path, headers, head)), Some(fallback)) = (request, &settings.fallback) {
         let last = path.as_str().rsplit('/').next().unwrap_or_default();
         if !last.contains('.') {
-            if let Some(body) = read_setting(crate::settings::FALLBACK_VAR, fallback, fs) {
-                return represent(fallback.as_str(), body, headers, head, settings);
+            if let Some((file, meta)) = open_setting(crate::settings::FALLBACK_VAR, fallback, fs) {
+                return represent(fallback.as_str(), file, meta, headers, head, settings);
             }
         }
     }
     if let Some(page) = &settings.custom_404 {
-        if let Some(body) = read_setting(crate::settings::CUSTOM_NOT_FOUND_VAR, page, fs) {
-            let mut res = Response::new(body);
+        if let Some((file, meta)) = open_setting(crate::settings::CUSTOM_NOT_FOUND_VAR, page, fs) {
+            let mut res = Response::new(Body::File {
+                file,
+                start: 0,
+                len: meta.len,
+            });
             *res.status_mut() = StatusCode::NOT_FOUND;
-            let content_type = mime::content_type(page.as_str());
-            set(&mut res, CONTENT_TYPE, content_type);
-            lock_down_html(&mut res, content_type);
+            set(&mut res, CONTENT_TYPE, mime::content_type(page.as_str()));
             return res;
         }
     }
-    text(StatusCode::NOT_FOUND)
+    text(StatusCode::NOT_FOUND).map(Body::Bytes)
 }
 
-fn read_setting(name: &str, path: &SafePath, fs: &impl FileSource) -> Option<Vec<u8>> {
-    fs.read(path.as_str())
+fn open_setting<F: FileSource>(name: &str, path: &SafePath, fs: &F) -> Option<(F::File, Meta)> {
+    fs.open(path.as_str())
         .map_err(|e| {
             let why = format!("cannot read {:?}: {e:?}", path.as_str());
             crate::settings::log_ignored(name, &why);
@@ -182,28 +173,43 @@ fn redirect_to_directory(uri_path: &str) -> Response<Vec<u8>> {
 }
 
 /// A file's answer: its representation (content coding or byte range), `If-None-Match`,
-/// and the headers that describe it.
-fn represent(
+/// and the headers that describe it. A file up to [`IN_MEMORY_LIMIT`] is read whole: its
+/// tag hashes its bytes, and text is gzipped when asked for. A larger one is only ever
+/// sent as it is, streamed, and tagged by its length and modification time.
+fn represent<F: std::io::Read + std::io::Seek>(
     name: &str,
-    body: Vec<u8>,
+    mut file: F,
+    meta: Meta,
     headers: &HeaderMap,
     head: bool,
     settings: &Settings,
-) -> Response<Vec<u8>> {
+) -> Response<Body<F>> {
     let content_type = mime::content_type(name);
-    let len = body.len();
-    let identity_tag = etag::strong(&body);
+    let len = meta.len;
+    let small = if len <= IN_MEMORY_LIMIT {
+        let mut body = Vec::with_capacity(len as usize);
+        if file.read_to_end(&mut body).is_err() || body.len() as u64 != len {
+            return text(StatusCode::NOT_FOUND).map(Body::Bytes);
+        }
+        Some(body)
+    } else {
+        None
+    };
+    let identity_tag = match &small {
+        Some(body) => etag::strong(body),
+        None => etag::strong(format!("{len}:{}", meta.modified).as_bytes()),
+    };
 
     // The representation: a content coding by `Accept-Encoding`, unless a byte range is
     // served, which is always of the identity bytes (a range of gzip output would be
     // useless to resume with, and its tag would have to promise byte-identical gzip).
-    let accept_encoding = joined(headers, &ACCEPT_ENCODING);
+    let accept_encoding = conditional::joined(headers, &ACCEPT_ENCODING);
     let accept_encoding = accept_encoding.as_deref();
-    let compressible = encoding::compressible(content_type);
-    let Some(mut coding) = encoding::negotiate(accept_encoding, compressible, len) else {
+    let compressible = small.is_some() && encoding::compressible(content_type);
+    let Some(mut coding) = encoding::negotiate(accept_encoding, compressible, len as usize) else {
         // Refusing is the explicit answer (RFC 9110 §15.5.7): the client said it cannot
         // use what we have, and sending it anyway would hide the mismatch.
-        return text(StatusCode::NOT_ACCEPTABLE);
+        return text(StatusCode::NOT_ACCEPTABLE).map(Body::Bytes);
     };
     let range = requested_range(headers, head, accept_encoding, &identity_tag, len);
     if range != Range::Full {
@@ -211,18 +217,22 @@ fn represent(
     }
     let tag = caching::representation_tag(&identity_tag, coding);
 
-    let mut res = if caching::not_modified(headers, &tag) {
-        let mut res = Response::new(Vec::new());
+    let mut res = if conditional::not_modified(headers, &tag) {
+        let mut res = Response::new(Body::empty());
         *res.status_mut() = StatusCode::NOT_MODIFIED;
         res
     } else {
         match range {
             Range::Full => {
-                // A HEAD's body is dropped anyway; its headers do not depend on the bytes.
-                let body = if head {
-                    Vec::new()
-                } else {
-                    encoding::encode(coding, body)
+                let body = match small {
+                    // A HEAD's body is dropped anyway; its headers do not depend on the bytes.
+                    Some(_) if head => Body::empty(),
+                    Some(body) => Body::Bytes(encoding::encode(coding, body)),
+                    None => Body::File {
+                        file,
+                        start: 0,
+                        len,
+                    },
                 };
                 let mut res = Response::new(body);
                 if coding != Coding::Identity {
@@ -232,11 +242,19 @@ fn represent(
             }
             Range::Partial { start, end } => {
                 // `range::parse` keeps start <= end < len.
-                let part = body
-                    .get(start as usize..=end as usize)
-                    .unwrap_or_default()
-                    .to_vec();
-                let mut res = Response::new(part);
+                let body = match small {
+                    Some(body) => Body::Bytes(
+                        body.get(start as usize..=end as usize)
+                            .unwrap_or_default()
+                            .to_vec(),
+                    ),
+                    None => Body::File {
+                        file,
+                        start,
+                        len: end - start + 1,
+                    },
+                };
+                let mut res = Response::new(body);
                 *res.status_mut() = StatusCode::PARTIAL_CONTENT;
                 set_string(
                     &mut res,
@@ -246,7 +264,7 @@ fn represent(
                 res
             }
             Range::Unsatisfiable => {
-                let mut res = text(StatusCode::RANGE_NOT_SATISFIABLE);
+                let mut res = text(StatusCode::RANGE_NOT_SATISFIABLE).map(Body::Bytes);
                 set_string(&mut res, CONTENT_RANGE, format!("bytes */{len}"));
                 set(&mut res, ACCEPT_RANGES, "bytes");
                 return res;
@@ -262,17 +280,8 @@ fn represent(
     if res.status() != StatusCode::NOT_MODIFIED {
         set(&mut res, CONTENT_TYPE, content_type);
         set(&mut res, ACCEPT_RANGES, "bytes");
-        lock_down_html(&mut res, content_type);
     }
     res
-}
-
-/// For HTML, the headers that keep injected markup from loading or sending anything.
-fn lock_down_html(res: &mut Response<Vec<u8>>, content_type: &'static str) {
-    if content_type.starts_with("text/html") {
-        set(res, CONTENT_SECURITY_POLICY, HTML_CSP);
-        set(res, REFERRER_POLICY, HTML_REFERRER_POLICY);
-    }
 }
 
 /// The range to serve: `Range::Full` unless the request is a GET with a `Range` that
@@ -284,48 +293,36 @@ fn requested_range(
     head: bool,
     accept_encoding: Option<&str>,
     identity_tag: &str,
-    len: usize,
+    len: u64,
 ) -> Range {
-    let Some(value) = headers.get(RANGE).and_then(|v| v.to_str().ok()) else {
-        return Range::Full;
-    };
-    if head
-        || !encoding::identity_acceptable(accept_encoding)
-        || !caching::range_allowed(headers, identity_tag)
-    {
-        return Range::Full;
+    match conditional::range(headers, identity_tag) {
+        Some(value) if !head && encoding::identity_acceptable(accept_encoding) => {
+            range::parse(value, len)
+        }
+        _ => Range::Full,
     }
-    range::parse(value, len as u64)
-}
-
-/// All lines of a list header joined into one value (`None` when absent). A line that is
-/// not valid text is skipped, as if it had not been sent.
-fn joined(headers: &HeaderMap, name: &HeaderName) -> Option<String> {
-    let mut lines = headers.get_all(name).iter().filter_map(|v| v.to_str().ok());
-    let first = lines.next()?.to_owned();
-    Some(lines.fold(first, |all, line| all + ", " + line))
 }
 
 /// What a safe path names.
-enum Found {
-    /// The path actually read (its extension picks the content type) and the bytes: the
-    /// file itself, or for a path with a trailing `/` its directory's `index.html`.
-    File(String, Vec<u8>),
+enum Found<F> {
+    /// The path actually opened (its extension picks the content type) and the open file:
+    /// the file itself, or for a path with a trailing `/` its directory's `index.html`.
+    File(String, F, Meta),
     /// A directory, named without its trailing `/`.
     Directory,
 }
 
-fn read(path: &SafePath, fs: &impl FileSource) -> Result<Found, ReadError> {
+fn open<F: FileSource>(path: &SafePath, fs: &F) -> Result<Found<F::File>, ReadError> {
     if !path.is_dir_request() {
-        return match fs.read(path.as_str()) {
-            Ok(body) => Ok(Found::File(path.as_str().to_owned(), body)),
+        return match fs.open(path.as_str()) {
+            Ok((file, meta)) => Ok(Found::File(path.as_str().to_owned(), file, meta)),
             Err(ReadError::IsDirectory) => Ok(Found::Directory),
             Err(e) => Err(e),
         };
     }
     let index = path.index();
-    let body = fs.read(&index)?;
-    Ok(Found::File(index, body))
+    let (file, meta) = fs.open(&index)?;
+    Ok(Found::File(index, file, meta))
 }
 
 /// A short plain-text answer for an error status, e.g. `Not Found`.
@@ -346,38 +343,23 @@ fn text(status: StatusCode) -> Response<Vec<u8>> {
     res
 }
 
-/// Done last on every answer. Adds what every answer carries: `nosniff`, and
-/// `Vary: Accept-Encoding` (even a 404 or a PNG: whether the answer is gzip or a 406
-/// depends on that header, and a cache must not hand one client's answer to another).
-/// Then frames the body, so the length always matches it: GET gets an exact
-/// `Content-Length` (the host then need not chunk). HEAD, 204 and 304 carry no body and
-/// no length: wasi-http hosts check the declared length against the bytes written, so a
-/// HEAD declaring the GET's length with an empty body would fail there.
-fn finish(mut res: Response<Vec<u8>>, head: bool) -> Response<Vec<u8>> {
-    set(&mut res, X_CONTENT_TYPE_OPTIONS, NOSNIFF);
+/// Done last on every answer: `Vary: Accept-Encoding` (even on a 404 or a PNG: whether
+/// the answer is gzip or a 406 depends on that header, and a cache must not hand one
+/// client's answer to another), then the shared security headers and framing.
+fn finish<B: response::Framed>(mut res: Response<B>, head: bool) -> Response<B> {
     set(&mut res, VARY, "Accept-Encoding");
-    let bodiless = matches!(
-        res.status(),
-        StatusCode::NO_CONTENT | StatusCode::NOT_MODIFIED
-    );
-    if head || bodiless {
-        res.body_mut().clear();
-        res.headers_mut().remove(CONTENT_LENGTH);
-    } else {
-        let len = HeaderValue::from(res.body().len());
-        res.headers_mut().insert(CONTENT_LENGTH, len);
-    }
+    response::finish(&mut res, head);
     res
 }
 
-fn set(res: &mut Response<Vec<u8>>, name: HeaderName, value: &'static str) {
+fn set<B>(res: &mut Response<B>, name: HeaderName, value: &'static str) {
     res.headers_mut()
         .insert(name, HeaderValue::from_static(value));
 }
 
 /// For values built at run time (tags, ranges): always ASCII, but a refused value is
 /// left out rather than allowed to panic.
-fn set_string(res: &mut Response<Vec<u8>>, name: HeaderName, value: String) {
+fn set_string<B>(res: &mut Response<B>, name: HeaderName, value: String) {
     if let Ok(value) = HeaderValue::try_from(value) {
         res.headers_mut().insert(name, value);
     }
