@@ -13,6 +13,7 @@ mod browser;
 mod endpoints;
 mod openapi;
 mod readme;
+mod shared_rules;
 mod static_files;
 mod static_http;
 mod static_pages;

@@ -34,13 +34,6 @@ fn head_has_no_body() {
     assert!(reply.body.is_empty());
 }
 
-#[test]
-fn other_methods_are_405() {
-    let reply = request("POST", "/static/index.html", &[("Content-Length", "0")]);
-    assert_eq!(reply.status, 405);
-    assert_eq!(reply.header("allow"), Some("GET, HEAD, OPTIONS"));
-}
-
 /// Nothing outside the mount may come back: not the manifest one level up, not the
 /// sources, not the machine's files; and no attempt may crash the component.
 #[test]

@@ -1,9 +1,10 @@
 // The static file component's HTTP rules, end to end: the real `static_files.wasm`,
 // mounted from `static/` with the variables `spin.toml` gives it, over HTTP/1.1.
-// Validators and 304, Cache-Control, byte ranges, gzip, 406, OPTIONS, security headers.
+// Validators and 304, Cache-Control, byte ranges, gzip and 406, one case each: their
+// semantics are the unit tests in `crates/static-files/src/respond/tests/`.
 // Needs the root dev-dependency `miniz_oxide` (to check gzip bodies).
 
-use crate::harness::{exchange, get, request};
+use crate::harness::{get, request};
 
 const PAGE: &str = "/static/index.html";
 
@@ -61,12 +62,7 @@ fn ok_carries_the_strong_etag_of_the_file() {
 #[test]
 fn if_none_match_gives_304() {
     let tag = identity_tag();
-    for inm in [
-        tag.clone(),
-        format!("\"nope\", {tag}"),
-        "*".to_owned(),
-        format!("W/{tag}"),
-    ] {
+    for inm in [format!("\"nope\", W/{tag}")] {
         for method in ["GET", "HEAD"] {
             let reply = request(method, PAGE, &[("If-None-Match", &inm)]);
             assert_eq!(reply.status, 304, "{method} If-None-Match: {inm}");
@@ -79,15 +75,6 @@ fn if_none_match_gives_304() {
             assert_eq!(reply.header("vary"), Some("Accept-Encoding"));
             assert_eq!(reply.header("x-content-type-options"), Some("nosniff"));
         }
-    }
-}
-
-#[test]
-fn a_stale_tag_gets_the_file() {
-    for inm in ["\"nope\"", "W/\"nope\"", "garbage"] {
-        let reply = request("GET", PAGE, &[("If-None-Match", inm)]);
-        assert_eq!(reply.status, 200, "{inm}");
-        assert_eq!(reply.body, page());
     }
 }
 
@@ -137,12 +124,7 @@ fn cache_control_follows_the_variable() {
 fn a_single_range_is_206() {
     let page = page();
     let len = page.len();
-    for (range, start, end) in [
-        ("bytes=0-14", 0, 14),
-        ("bytes=-10", len - 10, len - 1),
-        ("bytes=100-", 100, len - 1),
-        ("bytes=5-100000", 5, len - 1),
-    ] {
+    for (range, start, end) in [("bytes=-10", len - 10, len - 1)] {
         let reply = request("GET", PAGE, &[("Range", range)]);
         assert_eq!(reply.status, 206, "{range}");
         assert_eq!(reply.body, &page[start..=end], "{range}");
@@ -161,21 +143,13 @@ fn a_single_range_is_206() {
 #[test]
 fn an_unsatisfiable_range_is_416() {
     let len = page().len();
-    for range in [format!("bytes={len}-"), "bytes=100000-".to_owned()] {
+    for range in [format!("bytes={len}-")] {
         let reply = request("GET", PAGE, &[("Range", &range)]);
         assert_eq!(reply.status, 416, "{range}");
         let star = format!("bytes */{len}");
         assert_eq!(reply.header("content-range"), Some(star.as_str()));
         assert_eq!(reply.header("x-content-type-options"), Some("nosniff"));
     }
-}
-
-#[test]
-fn several_ranges_get_the_whole_file() {
-    let reply = request("GET", PAGE, &[("Range", "bytes=0-1,5-6")]);
-    assert_eq!(reply.status, 200);
-    assert_eq!(reply.body, page());
-    assert_eq!(reply.header("content-range"), None);
 }
 
 #[test]
@@ -224,37 +198,6 @@ fn gzip_when_accepted() {
 }
 
 #[test]
-fn q_values_choose_the_coding() {
-    for (accept, coding) in [
-        ("gzip;q=0.5, identity", None),
-        ("gzip;q=0", None),
-        ("br", None), // brotli is not offered
-        ("identity", None),
-        ("*", Some("gzip")),
-        ("br;q=1, gzip;q=0.1", Some("gzip")),
-    ] {
-        let reply = request("GET", PAGE, &[("Accept-Encoding", accept)]);
-        assert_eq!(reply.status, 200, "{accept}");
-        assert_eq!(reply.header("content-encoding"), coding, "{accept}");
-        if coding.is_none() {
-            assert_eq!(reply.body, page(), "{accept}");
-        }
-    }
-}
-
-#[test]
-fn a_range_is_never_compressed() {
-    let reply = request(
-        "GET",
-        PAGE,
-        &[("Range", "bytes=0-9"), ("Accept-Encoding", "gzip")],
-    );
-    assert_eq!(reply.status, 206);
-    assert_eq!(reply.header("content-encoding"), None);
-    assert_eq!(reply.body, &page()[..10]);
-}
-
-#[test]
 fn nothing_acceptable_is_406() {
     let reply = request("GET", PAGE, &[("Accept-Encoding", "identity;q=0, *;q=0")]);
     assert_eq!(reply.status, 406);
@@ -283,72 +226,5 @@ fn head_matches_get_with_gzip() {
         "content-security-policy",
     ] {
         assert_eq!(head.header(name), get.header(name), "{name}");
-    }
-}
-
-#[test]
-fn options_is_204_with_allow_where_get_finds_the_file() {
-    for target in [PAGE, "/static/", "/static"] {
-        let reply = request("OPTIONS", target, &[]);
-        assert_eq!(reply.status, 204, "{target}");
-        assert_eq!(reply.header("allow"), Some("GET, HEAD, OPTIONS"));
-        assert!(reply.body.is_empty());
-    }
-    // Not where GET answers 404 or 400.
-    for (target, status) in [("/static/nope", 404), ("/static/%01", 400)] {
-        assert_eq!(request("OPTIONS", target, &[]).status, status, "{target}");
-    }
-    let reply = request("DELETE", PAGE, &[]);
-    assert_eq!(reply.status, 405);
-    assert_eq!(reply.header("allow"), Some("GET, HEAD, OPTIONS"));
-}
-
-#[test]
-fn html_is_locked_down() {
-    for reply in [get(PAGE), get("/static/")] {
-        assert_eq!(
-            reply.header("content-security-policy"),
-            Some("default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
-        );
-        assert_eq!(reply.header("referrer-policy"), Some("no-referrer"));
-    }
-    // Not on a plain-text error.
-    assert_eq!(
-        get("/static/nope.html").header("content-security-policy"),
-        None
-    );
-}
-
-#[test]
-fn every_answer_has_nosniff_and_vary() {
-    let replies = [
-        get(PAGE),
-        get("/static/nope"),
-        get("/static/%zz"),
-        request("GET", PAGE, &[("If-None-Match", "*")]),
-        request("GET", PAGE, &[("Range", "bytes=0-1")]),
-        request("GET", PAGE, &[("Range", "bytes=100000-")]),
-        request("GET", PAGE, &[("Accept-Encoding", "*;q=0")]),
-        request("OPTIONS", PAGE, &[]),
-        exchange(
-            b"PUT /static/index.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
-            false,
-        ),
-    ];
-    let statuses: Vec<u16> = replies.iter().map(|r| r.status).collect();
-    assert_eq!(statuses, [200, 404, 400, 304, 206, 416, 406, 204, 405]);
-    for reply in &replies {
-        assert_eq!(
-            reply.header("x-content-type-options"),
-            Some("nosniff"),
-            "{}",
-            reply.status
-        );
-        assert_eq!(
-            reply.header("vary"),
-            Some("Accept-Encoding"),
-            "{}",
-            reply.status
-        );
     }
 }
