@@ -16,6 +16,10 @@
 # process started here is stopped on exit. Guest and access logs go to /dev/null (still one
 # write per request). Output: Markdown on stdout, progress on stderr, logs in target/bench/.
 #
+# BENCH_PROFILE=dev builds the host, the native server and the micro-benchmark in the dev
+# profile the tests already built, instead of the optimised `bench` profile: for a quick
+# check that the benchmark runs (CI), not for figures; the report says which was used.
+#
 # On a 2-core machine the load generator and the server share the cores: compare the ratios
 # measured in one run, not absolute figures across runs or machines.
 set -euo pipefail
@@ -35,7 +39,12 @@ for arg in "$@"; do
 done
 
 OUT=target/bench
-BIN=target/release # where cargo puts the `bench` profile's binaries
+PROFILE=${BENCH_PROFILE:-bench}
+case "$PROFILE" in
+    bench) BIN=target/release ;; # where cargo puts the `bench` profile's binaries
+    dev) BIN=target/debug ;;
+    *) echo "BENCH_PROFILE must be bench or dev, not '$PROFILE'" >&2; exit 2 ;;
+esac
 CACHE=target/spin-local-cache
 WASM=target/wasm32-wasip1/release
 mkdir -p "$OUT"
@@ -67,10 +76,18 @@ scripts/build.sh --baseline 2>&1 | tee "$OUT/build.log" >&2
 # The host comes from the same build as `cargo bench -p spin-local` (which builds the
 # package's binary too), so the two share one optimised Wasmtime build; the native server
 # has its own (a different feature set: it would otherwise rebuild Wasmtime's dependencies).
-say "building the host and the micro-benchmark (cargo bench -p spin-local --no-run)"
-cargo bench -p spin-local --bench request --no-run >&2
-say "building the native server (cargo build --profile bench -p native-server)"
-cargo build --profile bench -p native-server >&2
+if [ "$PROFILE" = dev ]; then
+    # The whole workspace, as `cargo test --workspace` built it: the same features, so
+    # nothing is rebuilt.
+    say "building the host, the native server and the micro-benchmark (dev profile)"
+    cargo build --workspace --bins >&2
+    cargo bench --profile dev --workspace --bench request --no-run >&2
+else
+    say "building the host and the micro-benchmark (cargo bench -p spin-local --no-run)"
+    cargo bench -p spin-local --bench request --no-run >&2
+    say "building the native server (cargo build --profile bench -p native-server)"
+    cargo build --profile bench -p native-server >&2
+fi
 
 # --- servers -------------------------------------------------------------------------------
 free_port() {
@@ -270,8 +287,10 @@ fi
 
 micro=""
 if ((MICRO)); then
-    say "micro-benchmark: cargo bench -p spin-local --bench request"
-    cargo bench -p spin-local --bench request >"$OUT/micro.log" 2>&1 ||
+    micro_cmd=(cargo bench -p spin-local --bench request)
+    [ "$PROFILE" = bench ] || micro_cmd=(cargo bench --profile dev --workspace --bench request)
+    say "micro-benchmark: ${micro_cmd[*]}"
+    "${micro_cmd[@]}" >"$OUT/micro.log" 2>&1 ||
         { say "cargo bench failed: see $OUT/micro.log"; exit 1; }
     micro=$(sed -n '/^One request in process/,$p' "$OUT/micro.log")
 fi
@@ -288,6 +307,8 @@ echo
 echo "Machine: $(nproc) cores ($cpu), $mem, $(uname -sr); wrk -t1, server and load generator"
 echo "on the same cores. \`wrk -c$CONNECTIONS\`, ${DURATION} s per target. Other processes used"
 echo "${other_pct}% of the machine's CPU time during the load runs$( ((other_pct > 5)) && echo " (**busy machine: figures skewed**)")."
+[ "$PROFILE" = bench ] ||
+    echo "Host and native server built in the **$PROFILE profile** (BENCH_PROFILE): a check that the benchmark runs; their figures are not comparable."
 echo
 if [ -n "$SPIN" ]; then
     echo "### Under $spin_version (\`spin up\`, what users run)"
