@@ -65,6 +65,15 @@ impl App {
         self.addr
     }
 
+    /// The resident memory of the runtime serving this app: for Spin, of every process
+    /// in its group (`spin up` and the trigger it runs); for spin-local, this process.
+    pub fn rss_bytes(&self) -> u64 {
+        match &self.running {
+            Running::Local(_) => super::rss_bytes(),
+            Running::Spin(p) => group_rss_bytes(p.child.id()),
+        }
+    }
+
     /// The file a component's stdout goes to.
     pub fn stdout_of(&self, component: &str) -> PathBuf {
         match self.running {
@@ -224,6 +233,31 @@ impl Drop for SpinProcess {
         kill_group(self.child.id());
         let _ = self.child.wait();
     }
+}
+
+/// The summed `VmRSS` of the processes whose process group is `pgid`.
+fn group_rss_bytes(pgid: u32) -> u64 {
+    let mut total = 0;
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // `pid (comm) state ppid pgrp ...`: comm may hold spaces, so split after its `)`.
+        let Some(rest) = stat.rsplit_once(") ").map(|(_, r)| r) else {
+            continue;
+        };
+        if rest.split(' ').nth(2) != Some(&pgid.to_string()) {
+            continue;
+        }
+        let status = std::fs::read_to_string(entry.path().join("status")).unwrap_or_default();
+        let kib: u64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or(0);
+        total += kib * 1024;
+    }
+    total
 }
 
 fn free_port() -> SocketAddr {

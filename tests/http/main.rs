@@ -11,6 +11,7 @@ mod agreement;
 mod app_http;
 mod browser;
 mod endpoints;
+mod large_files;
 mod openapi;
 mod readme;
 mod shared_rules;
