@@ -43,46 +43,30 @@ mod tests {
     }
 
     #[test]
-    fn finds_a_plain_value() {
-        assert_eq!(last("num=4", "num"), value("4"));
-    }
-
-    #[test]
-    fn last_value_wins() {
-        assert_eq!(last("num=4&num=5", "num"), value("5"));
-        assert_eq!(last("num=4&num=", "num"), value(""));
-    }
-
-    #[test]
-    fn missing_when_absent_or_empty_query() {
-        assert_eq!(last("", "num"), Param::Missing);
-        assert_eq!(last("nums=4&x=num", "num"), Param::Missing);
-    }
-
-    #[test]
-    fn a_key_without_equals_has_an_empty_value() {
-        assert_eq!(last("num", "num"), value(""));
-    }
-
-    #[test]
-    fn plus_and_escapes_decode() {
-        assert_eq!(last("num=+4%20", "num"), value(" 4 "));
-        assert_eq!(last("n%75m=7", "num"), value("7"));
-    }
-
-    #[test]
-    fn junk_escapes_stay_literal() {
-        assert_eq!(last("num=%zz%", "num"), value("%zz%"));
-    }
-
-    #[test]
-    fn invalid_utf8_is_reported_not_replaced() {
-        assert_eq!(last("num=%ff", "num"), Param::NotUtf8);
-        assert_eq!(last("num=%ff&num=2", "num"), value("2"));
-    }
-
-    #[test]
-    fn empty_pairs_are_skipped() {
-        assert_eq!(last("&&num=3&&", "num"), value("3"));
+    fn the_last_value_of_num() {
+        // (query, what it says of `num`)
+        for (query, want) in [
+            ("num=4", value("4")),
+            // The last value wins, even an empty one.
+            ("num=4&num=5", value("5")),
+            ("num=4&num=", value("")),
+            // Missing when absent or the query is empty.
+            ("", Param::Missing),
+            ("nums=4&x=num", Param::Missing),
+            // A key without `=` has an empty value.
+            ("num", value("")),
+            // `+` and escapes decode, in the key too.
+            ("num=+4%20", value(" 4 ")),
+            ("n%75m=7", value("7")),
+            // Junk escapes stay literal.
+            ("num=%zz%", value("%zz%")),
+            // Invalid UTF-8 is reported, not replaced; a later value still wins.
+            ("num=%ff", Param::NotUtf8),
+            ("num=%ff&num=2", value("2")),
+            // Empty pairs are skipped.
+            ("&&num=3&&", value("3")),
+        ] {
+            assert_eq!(last(query, "num"), want, "{query:?}");
+        }
     }
 }

@@ -62,44 +62,24 @@ mod tests {
     }
 
     #[test]
-    fn default_form_without_accept() {
-        let res = render_with(pages::hello(), &[]);
-        assert_eq!(res.headers()[CONTENT_TYPE], "text/plain; charset=utf-8");
-        assert_eq!(res.body(), b"Hello World");
-    }
-
-    #[test]
-    fn json_when_preferred() {
-        for accept in [
-            "application/json",
-            "text/plain;q=0.1, application/json",
-            "application/*",
+    fn the_form_follows_accept() {
+        let text = ("text/plain; charset=utf-8", &b"Hello World"[..]);
+        let json = ("application/json", &br#"{"message":"Hello World"}"#[..]);
+        for (accept, (content_type, body)) in [
+            (None, text),
+            // JSON when preferred.
+            (Some("application/json"), json),
+            (Some("text/plain;q=0.1, application/json"), json),
+            (Some("application/*"), json),
+            // Wildcards and unacceptable lists get the default.
+            (Some("*/*"), text),
+            (Some("text/*"), text),
+            (Some("image/png"), text),
         ] {
-            let res = render(
-                pages::hello(),
-                &[(ACCEPT, HeaderValue::from_static(accept))]
-                    .into_iter()
-                    .collect(),
-            );
-            assert_eq!(res.headers()[CONTENT_TYPE], "application/json", "{accept}");
-            assert_eq!(res.body(), br#"{"message":"Hello World"}"#, "{accept}");
-        }
-    }
-
-    #[test]
-    fn wildcards_and_unacceptable_lists_get_the_default() {
-        for accept in ["*/*", "text/*", "image/png"] {
-            let res = render(
-                pages::hello(),
-                &[(ACCEPT, HeaderValue::from_static(accept))]
-                    .into_iter()
-                    .collect(),
-            );
-            assert_eq!(
-                res.headers()[CONTENT_TYPE],
-                "text/plain; charset=utf-8",
-                "{accept}"
-            );
+            let pairs = accept.map(|a| ("accept", a));
+            let res = render_with(pages::hello(), pairs.as_slice());
+            assert_eq!(res.headers()[CONTENT_TYPE], content_type, "{accept:?}");
+            assert_eq!(res.body(), body, "{accept:?}");
         }
     }
 

@@ -47,28 +47,25 @@ fn assert_no_network(imports: &[String]) {
     }
 }
 
-#[test]
-fn the_app_needs_only_wasi() {
-    let imports = imports("tutorial_app.wasm");
-    assert!(
-        imports.iter().any(|n| n == "wasi:http/types"),
-        "{imports:?}"
-    );
-    assert_eq!(non_wasi(&imports), Vec::<&str>::new(), "{imports:?}");
+/// One component's imports: an interface it must use, exactly the non-WASI ones it may
+/// use, and no network.
+fn assert_imports(wasm: &str, needed: &str, non_wasi_wanted: &[&str]) {
+    let imports = imports(wasm);
+    assert!(imports.iter().any(|n| n == needed), "{needed}: {imports:?}");
+    assert_eq!(non_wasi(&imports), non_wasi_wanted, "{imports:?}");
     assert_no_network(&imports);
 }
 
 #[test]
+fn the_app_needs_only_wasi() {
+    assert_imports("tutorial_app.wasm", "wasi:http/types", &[]);
+}
+
+#[test]
 fn the_static_component_needs_wasi_and_spin_variables() {
-    let imports = imports("static_files.wasm");
-    assert!(
-        imports.iter().any(|n| n == "wasi:filesystem/preopens"),
-        "{imports:?}"
+    assert_imports(
+        "static_files.wasm",
+        "wasi:filesystem/preopens",
+        &["fermyon:spin/variables"],
     );
-    assert_eq!(
-        non_wasi(&imports),
-        vec!["fermyon:spin/variables"],
-        "{imports:?}"
-    );
-    assert_no_network(&imports);
 }

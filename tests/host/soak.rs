@@ -60,20 +60,17 @@ fn mix(addr: std::net::SocketAddr) -> Vec<Probe> {
     };
     let hello_tag = tag_of("/", &[]);
     let page_tag = tag_of("/static/index.html", &[]);
-    let page_gzip_tag = tag_of("/static/index.html", &[("Accept-Encoding", "gzip")]);
+    let json = [("Accept", "application/json")];
+    let gzip = [("Accept-Encoding", "gzip")];
+    let page_gzip_tag = tag_of("/static/index.html", &gzip);
     vec![
         probe("GET", "/", &[], 200),
         probe("GET", "/", &[("If-None-Match", &hello_tag)], 304),
         probe("HEAD", "/", &[], 200),
         probe("GET", "/animals", &[], 200),
-        probe("GET", "/animals", &[("Accept", "application/json")], 200),
+        probe("GET", "/animals", &json, 200),
         probe("GET", "/iseven?num=12345678901234567890", &[], 200),
-        probe(
-            "GET",
-            "/iseven?num=-7",
-            &[("Accept", "application/json")],
-            200,
-        ),
+        probe("GET", "/iseven?num=-7", &json, 200),
         probe("GET", "/iseven?num=seven", &[], 400),
         probe("GET", "/iseven", &[], 400),
         probe("OPTIONS", "/iseven", &[], 204),
@@ -83,12 +80,7 @@ fn mix(addr: std::net::SocketAddr) -> Vec<Probe> {
         probe("POST", "/", &[("Content-Length", "0")], 405),
         probe("GET", "/static/index.html", &[], 200),
         probe("GET", "/static/", &[], 200),
-        probe(
-            "GET",
-            "/static/index.html",
-            &[("Accept-Encoding", "gzip")],
-            200,
-        ),
+        probe("GET", "/static/index.html", &gzip, 200),
         probe(
             "GET",
             "/static/index.html",

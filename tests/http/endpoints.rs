@@ -5,12 +5,8 @@ use crate::harness::{get, request, Reply};
 const TEXT: &str = "text/plain; charset=utf-8";
 
 fn assert_text(reply: &Reply, status: u16, body: &str) {
-    assert_eq!(
-        reply.status,
-        status,
-        "body: {:?}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    let got = String::from_utf8_lossy(&reply.body);
+    assert_eq!(reply.status, status, "body: {got:?}");
     assert_eq!(reply.header("content-type"), Some(TEXT));
     assert_eq!(reply.text(), body);
 }
@@ -30,10 +26,16 @@ fn animals_is_the_page_as_html() {
 
 #[test]
 fn iseven_answers_parity() {
-    assert_text(&get("/iseven?num=4"), 200, "The integer 4 is even");
-    assert_text(&get("/iseven?num=7"), 200, "The integer 7 is odd");
-    assert_text(&get("/iseven?num=-3"), 200, "The integer -3 is odd");
-    assert_text(&get("/iseven?num=%2B8"), 200, "The integer +8 is even");
+    // (num as sent, as the answer shows it, its parity)
+    for (num, shown, parity) in [
+        ("4", "4", "even"),
+        ("7", "7", "odd"),
+        ("-3", "-3", "odd"),
+        ("%2B8", "+8", "even"),
+    ] {
+        let answer = format!("The integer {shown} is {parity}");
+        assert_text(&get(&format!("/iseven?num={num}")), 200, &answer);
+    }
 }
 
 #[test]

@@ -22,35 +22,41 @@ fn assert_page(reply: &Reply, status: u16, name: &str) {
     assert_eq!(reply.body, page(name));
 }
 
+/// Serves the real app with `variables` and asks it for each `(target, status, page)`.
+fn assert_pages(variables: &[(&str, &str)], tag: &str, cases: &[(&str, u16, &str)]) {
+    let app = serve_real_app(variables, tag);
+    for &(target, status, name) in cases {
+        assert_page(&get_from(app.addr(), target, &[]), status, name);
+    }
+}
+
 #[test]
 fn the_custom_404_page_answers_what_is_not_found() {
-    let app = serve_real_app(&[("custom_not_found_path", "404.html")], "custom-404");
-    for missing in ["/static/nope", "/static/missing.js", "/static/a/b/c.css"] {
-        assert_page(&get_from(app.addr(), missing, &[]), 404, "404.html");
-    }
-    assert_page(
-        &get_from(app.addr(), "/static/index.html", &[]),
-        200,
-        "index.html",
+    assert_pages(
+        &[("custom_not_found_path", "404.html")],
+        "custom-404",
+        &[
+            ("/static/nope", 404, "404.html"),
+            ("/static/missing.js", 404, "404.html"),
+            ("/static/a/b/c.css", 404, "404.html"),
+            ("/static/index.html", 200, "index.html"),
+        ],
     );
 }
 
 #[test]
 fn the_fallback_page_answers_routes_and_assets_stay_404() {
-    let app = serve_real_app(
+    assert_pages(
         &[
             ("fallback_path", "index.html"),
             ("custom_not_found_path", "404.html"),
         ],
         "fallback",
-    );
-    for route in ["/static/some/route", "/static/app"] {
-        assert_page(&get_from(app.addr(), route, &[]), 200, "index.html");
-    }
-    assert_page(
-        &get_from(app.addr(), "/static/missing.js", &[]),
-        404,
-        "404.html",
+        &[
+            ("/static/some/route", 200, "index.html"),
+            ("/static/app", 200, "index.html"),
+            ("/static/missing.js", 404, "404.html"),
+        ],
     );
 }
 

@@ -121,49 +121,31 @@ mod tests {
     }
 
     #[test]
-    fn absent_or_wildcard_accept_means_the_default() {
-        assert_eq!(media_type(None, TYPES), Some(0));
-        assert_eq!(media_type(Some(""), TYPES), Some(0));
-        assert_eq!(media_type(Some("*/*"), TYPES), Some(0));
-    }
-
-    #[test]
-    fn json_when_asked_for() {
-        assert_eq!(media_type(Some("application/json"), TYPES), Some(1));
-        assert_eq!(media_type(Some("Application/JSON"), TYPES), Some(1));
-        assert_eq!(media_type(Some("application/*"), TYPES), Some(1));
-        assert_eq!(
-            media_type(Some("text/plain;q=0.5, application/json"), TYPES),
-            Some(1)
-        );
-        assert_eq!(
-            media_type(Some("application/json;q=0.9, */*;q=0.1"), TYPES),
-            Some(1)
-        );
-    }
-
-    #[test]
-    fn the_most_specific_range_sets_the_weight() {
-        assert_eq!(media_type(Some("*/*, text/plain;q=0"), TYPES), Some(1));
-        assert_eq!(
-            media_type(Some("text/*;q=0.2, application/json;q=0.1"), TYPES),
-            Some(0)
-        );
-    }
-
-    #[test]
-    fn nothing_acceptable_is_none() {
-        assert_eq!(media_type(Some("image/png"), TYPES), None);
-        assert_eq!(media_type(Some("*/*;q=0"), TYPES), None);
-    }
-
-    #[test]
-    fn malformed_elements_are_dropped() {
-        assert_eq!(
-            media_type(Some("application/json;q=2, text/plain"), TYPES),
-            Some(0)
-        );
-        assert_eq!(media_type(Some(",,;;,application/json"), TYPES), Some(1));
+    fn media_types_follow_the_accept_header() {
+        // (Accept, the index in TYPES chosen)
+        for (accept, want) in [
+            // Absent or wildcard: the default, the first offer.
+            (None, Some(0)),
+            (Some(""), Some(0)),
+            (Some("*/*"), Some(0)),
+            // JSON when asked for, by name (any case) or by range.
+            (Some("application/json"), Some(1)),
+            (Some("Application/JSON"), Some(1)),
+            (Some("application/*"), Some(1)),
+            (Some("text/plain;q=0.5, application/json"), Some(1)),
+            (Some("application/json;q=0.9, */*;q=0.1"), Some(1)),
+            // The most specific range sets an offer's weight.
+            (Some("*/*, text/plain;q=0"), Some(1)),
+            (Some("text/*;q=0.2, application/json;q=0.1"), Some(0)),
+            // Nothing acceptable is none.
+            (Some("image/png"), None),
+            (Some("*/*;q=0"), None),
+            // Malformed elements are dropped.
+            (Some("application/json;q=2, text/plain"), Some(0)),
+            (Some(",,;;,application/json"), Some(1)),
+        ] {
+            assert_eq!(media_type(accept, TYPES), want, "{accept:?}");
+        }
     }
 
     #[test]

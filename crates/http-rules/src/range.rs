@@ -65,38 +65,24 @@ pub fn parse(header: &str, len: u64) -> Range {
 mod tests {
     use super::*;
 
+    fn partial(start: u64, end: u64) -> Range {
+        Range::Partial { start, end }
+    }
+
     #[test]
     fn closed_open_and_suffix_ranges() {
-        assert_eq!(parse("bytes=0-9", 100), Range::Partial { start: 0, end: 9 });
-        assert_eq!(
-            parse("bytes=90-", 100),
-            Range::Partial { start: 90, end: 99 }
-        );
-        assert_eq!(
-            parse("bytes=-10", 100),
-            Range::Partial { start: 90, end: 99 }
-        );
-        assert_eq!(
-            parse(" bytes= 5-5 ", 100),
-            Range::Partial { start: 5, end: 5 }
-        );
+        assert_eq!(parse("bytes=0-9", 100), partial(0, 9));
+        assert_eq!(parse("bytes=90-", 100), partial(90, 99));
+        assert_eq!(parse("bytes=-10", 100), partial(90, 99));
+        assert_eq!(parse(" bytes= 5-5 ", 100), partial(5, 5));
     }
 
     #[test]
     fn ends_are_clamped_to_the_length() {
-        assert_eq!(
-            parse("bytes=50-1000", 100),
-            Range::Partial { start: 50, end: 99 }
-        );
-        assert_eq!(
-            parse("bytes=-1000", 100),
-            Range::Partial { start: 0, end: 99 }
-        );
-        assert_eq!(
-            parse("bytes=0-99999999999999999999", 100),
-            Range::Full,
-            "overflow is malformed"
-        );
+        assert_eq!(parse("bytes=50-1000", 100), partial(50, 99));
+        assert_eq!(parse("bytes=-1000", 100), partial(0, 99));
+        let overflow = parse("bytes=0-99999999999999999999", 100);
+        assert_eq!(overflow, Range::Full, "overflow is malformed");
     }
 
     #[test]

@@ -144,17 +144,32 @@ impl FileSource for MemFs {
 mod tests {
     use super::*;
 
+    /// The same tree on both sources: they must answer alike.
+    const TREE: &[(&str, &str)] = &[
+        ("a/b/c.txt", "x"),
+        ("top.txt", "y"),
+        ("docs/index.html", "<p>docs</p>"),
+    ];
+
+    fn assert_reads_tree(fs: &impl FileSource) {
+        for (rel, body) in TREE {
+            assert_eq!(fs.read(rel), Ok(body.as_bytes().to_vec()), "{rel}");
+        }
+        // Directories are the prefixes of file paths, the root among them.
+        for rel in ["", "a", "a/b", "docs"] {
+            assert_eq!(fs.read(rel), Err(ReadError::IsDirectory), "{rel:?}");
+        }
+        for rel in ["a/b/c", "a/bb", "missing", "missing/x.txt"] {
+            assert_eq!(fs.read(rel), Err(ReadError::NotFound), "{rel:?}");
+        }
+    }
+
     #[test]
     fn memfs_files_and_directories() {
-        let fs = MemFs::new().with("a/b/c.txt", "x").with("top.txt", "y");
-        assert_eq!(fs.read("a/b/c.txt"), Ok(b"x".to_vec()));
-        assert_eq!(fs.read("top.txt"), Ok(b"y".to_vec()));
-        assert_eq!(fs.read(""), Err(ReadError::IsDirectory));
-        assert_eq!(fs.read("a"), Err(ReadError::IsDirectory));
-        assert_eq!(fs.read("a/b"), Err(ReadError::IsDirectory));
-        assert_eq!(fs.read("a/b/c"), Err(ReadError::NotFound));
-        assert_eq!(fs.read("a/bb"), Err(ReadError::NotFound));
-        assert_eq!(fs.read("missing"), Err(ReadError::NotFound));
+        let fs = TREE
+            .iter()
+            .fold(MemFs::new(), |fs, (rel, body)| fs.with(rel, *body));
+        assert_reads_tree(&fs);
     }
 
     /// A throwaway directory under the system temp dir, removed on drop.
@@ -181,19 +196,15 @@ mod tests {
     #[test]
     fn stdfs_maps_errors() {
         let tmp = TempDir::new("stdfs");
-        std::fs::create_dir_all(tmp.0.join("docs")).unwrap();
-        std::fs::write(tmp.0.join("docs/index.html"), "<p>docs</p>").unwrap();
-        std::fs::write(tmp.0.join("a.txt"), "hello").unwrap();
+        for (rel, body) in TREE {
+            let path = tmp.0.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, body).unwrap();
+        }
         let fs = StdFs::new(&tmp.0);
-
-        assert_eq!(fs.read("a.txt"), Ok(b"hello".to_vec()));
-        assert_eq!(fs.read("docs/index.html"), Ok(b"<p>docs</p>".to_vec()));
-        assert_eq!(fs.read("docs"), Err(ReadError::IsDirectory));
-        assert_eq!(fs.read(""), Err(ReadError::IsDirectory));
-        assert_eq!(fs.read("nope.txt"), Err(ReadError::NotFound));
-        assert_eq!(fs.read("nope/x.txt"), Err(ReadError::NotFound));
+        assert_reads_tree(&fs);
         // A file used as a directory: a miss, not a crash.
-        assert_eq!(fs.read("a.txt/x"), Err(ReadError::Other));
+        assert_eq!(fs.read("top.txt/x"), Err(ReadError::Other));
         // A name longer than any file system allows.
         assert_eq!(fs.read(&"n".repeat(5000)), Err(ReadError::Other));
     }

@@ -88,13 +88,16 @@ fn gzip_tag_of(body: &str) -> String {
     caching::representation_tag(&tag_of(body), Coding::Gzip)
 }
 
+/// A refusal: its status, with a short plain-text body.
+fn assert_refused(res: &Response<Vec<u8>>, status: StatusCode, body: &str, what: &str) {
+    assert_eq!(res.status(), status, "{what}");
+    assert_eq!(res.body(), body.as_bytes(), "{what}");
+    let content_type = header(res, "content-type");
+    assert_eq!(content_type, Some("text/plain; charset=utf-8"), "{what}");
+}
+
 fn assert_not_found(res: &Response<Vec<u8>>, what: &str) {
-    assert_eq!(res.status(), StatusCode::NOT_FOUND, "{what}");
-    assert_eq!(res.body(), b"Not Found\n", "{what}");
-    assert_eq!(
-        header(res, "content-type"),
-        Some("text/plain; charset=utf-8")
-    );
+    assert_refused(res, StatusCode::NOT_FOUND, "Not Found\n", what);
 }
 
 #[test]
@@ -128,19 +131,10 @@ fn content_type_follows_extension() {
 
 #[test]
 fn root_and_directories_serve_index() {
-    for path in ["", "/"] {
+    for (path, index) in [("", INDEX), ("/", INDEX), ("/docs/", "<p>docs</p>")] {
         let res = get(path);
         assert_eq!(res.status(), StatusCode::OK, "{path:?}");
-        assert_eq!(res.body(), INDEX.as_bytes());
-        assert_eq!(
-            header(&res, "content-type"),
-            Some("text/html; charset=utf-8")
-        );
-    }
-    for path in ["/docs/"] {
-        let res = get(path);
-        assert_eq!(res.status(), StatusCode::OK, "{path:?}");
-        assert_eq!(res.body(), b"<p>docs</p>");
+        assert_eq!(res.body(), index.as_bytes(), "{path:?}");
         assert_eq!(
             header(&res, "content-type"),
             Some("text/html; charset=utf-8")
@@ -247,13 +241,7 @@ fn spin_path_info_wins_over_uri_path() {
     assert_eq!(res.body(), b"body{}");
 
     // Without the header the URI path is used as is: `/static/...` is not in the mount.
-    let res = respond(
-        &Method::GET,
-        "/static/css/site.css",
-        &HeaderMap::new(),
-        &site(),
-    );
-    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(get("/static/css/site.css").status(), StatusCode::NOT_FOUND);
 }
 
 #[test]
@@ -337,13 +325,7 @@ fn traversal_corpus() {
         "/%0a",
     ];
     for path in bad_request {
-        let res = get(path);
-        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{path}");
-        assert_eq!(res.body(), b"Bad Request\n", "{path}");
-        assert_eq!(
-            header(&res, "content-type"),
-            Some("text/plain; charset=utf-8")
-        );
+        assert_refused(&get(path), StatusCode::BAD_REQUEST, "Bad Request\n", path);
     }
 }
 

@@ -3,17 +3,23 @@
 use super::*;
 use http::header::CONTENT_LENGTH;
 
+/// What an answer about a file's current contents carries, 200, 206 or 304 alike: its
+/// tag, the default `Cache-Control`, and `Vary` (the coding depends on the request).
+fn assert_caching_headers(res: &Response<Vec<u8>>, tag: &str) {
+    assert_eq!(header(res, "etag"), Some(tag));
+    assert_eq!(
+        header(res, "cache-control"),
+        Some(caching::DEFAULT_CACHE_CONTROL)
+    );
+    assert_eq!(header(res, "vary"), Some("Accept-Encoding"));
+}
+
 #[test]
 fn ok_answers_carry_etag_cache_control_ranges_and_vary() {
     let res = get("/css/site.css");
     assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(header(&res, "etag"), Some(tag_of("body{}").as_str()));
-    assert_eq!(
-        header(&res, "cache-control"),
-        Some(caching::DEFAULT_CACHE_CONTROL)
-    );
+    assert_caching_headers(&res, &tag_of("body{}"));
     assert_eq!(header(&res, "accept-ranges"), Some("bytes"));
-    assert_eq!(header(&res, "vary"), Some("Accept-Encoding"));
     assert_eq!(header(&res, "content-encoding"), None);
     // The directory index too: its tag is that of the file read.
     assert_eq!(header(&get("/"), "etag"), Some(tag_of(INDEX).as_str()));
@@ -47,12 +53,7 @@ fn matching_if_none_match_is_304() {
             let res = ask(method.clone(), "/css/site.css", &[("if-none-match", &inm)]);
             assert_eq!(res.status(), StatusCode::NOT_MODIFIED, "{method} {inm}");
             assert!(res.body().is_empty());
-            assert_eq!(header(&res, "etag"), Some(tag.as_str()));
-            assert_eq!(
-                header(&res, "cache-control"),
-                Some(caching::DEFAULT_CACHE_CONTROL)
-            );
-            assert_eq!(header(&res, "vary"), Some("Accept-Encoding"));
+            assert_caching_headers(&res, &tag);
             assert_eq!(header(&res, "x-content-type-options"), Some("nosniff"));
             assert_eq!(header(&res, "content-length"), None);
         }
@@ -104,13 +105,8 @@ fn single_ranges_are_206() {
             Some((end - start + 1).to_string().as_str())
         );
         assert_eq!(header(&res, "content-encoding"), None);
-        assert_eq!(header(&res, "etag"), Some(tag_of(BIG_HTML).as_str()));
-        assert_eq!(
-            header(&res, "cache-control"),
-            Some(caching::DEFAULT_CACHE_CONTROL)
-        );
+        assert_caching_headers(&res, &tag_of(BIG_HTML));
         assert_eq!(header(&res, "accept-ranges"), Some("bytes"));
-        assert_eq!(header(&res, "vary"), Some("Accept-Encoding"));
         assert_eq!(
             header(&res, "content-type"),
             Some("text/html; charset=utf-8")
@@ -158,14 +154,19 @@ fn ignored_ranges_send_the_whole_file() {
     assert_eq!(header(&res, "content-encoding"), Some("gzip"));
 }
 
+/// GET of the first five bytes of `/big.html`, with one more request header.
+fn first_bytes_of_big(name: &str, value: &str) -> Response<Vec<u8>> {
+    ask(
+        Method::GET,
+        "/big.html",
+        &[("range", "bytes=0-4"), (name, value)],
+    )
+}
+
 #[test]
 fn if_range_gates_the_range() {
     let tag = tag_of(BIG_HTML);
-    let res = ask(
-        Method::GET,
-        "/big.html",
-        &[("range", "bytes=0-4"), ("if-range", &tag)],
-    );
+    let res = first_bytes_of_big("if-range", &tag);
     assert_eq!(res.status(), StatusCode::PARTIAL_CONTENT);
     for if_range in [
         format!("W/{tag}"),
@@ -173,11 +174,7 @@ fn if_range_gates_the_range() {
         gzip_tag_of(BIG_HTML),
         "Tue, 15 Nov 1994 08:12:31 GMT".into(),
     ] {
-        let res = ask(
-            Method::GET,
-            "/big.html",
-            &[("range", "bytes=0-4"), ("if-range", &if_range)],
-        );
+        let res = first_bytes_of_big("if-range", &if_range);
         assert_eq!(res.status(), StatusCode::OK, "{if_range}");
         assert_eq!(res.body(), BIG_HTML.as_bytes());
     }
@@ -185,14 +182,7 @@ fn if_range_gates_the_range() {
 
 #[test]
 fn range_with_identity_refused_sends_the_whole_gzip() {
-    let res = ask(
-        Method::GET,
-        "/big.html",
-        &[
-            ("range", "bytes=0-4"),
-            ("accept-encoding", "gzip, identity;q=0"),
-        ],
-    );
+    let res = first_bytes_of_big("accept-encoding", "gzip, identity;q=0");
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(header(&res, "content-encoding"), Some("gzip"));
     assert_eq!(encoding::gunzip(res.body()), BIG_HTML.as_bytes());
@@ -201,11 +191,7 @@ fn range_with_identity_refused_sends_the_whole_gzip() {
 #[test]
 fn if_none_match_wins_over_range() {
     let tag = tag_of(BIG_HTML);
-    let res = ask(
-        Method::GET,
-        "/big.html",
-        &[("range", "bytes=0-4"), ("if-none-match", &tag)],
-    );
+    let res = first_bytes_of_big("if-none-match", &tag);
     assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
     assert_eq!(header(&res, "etag"), Some(tag.as_str()));
     assert_eq!(header(&res, "content-range"), None);
