@@ -77,10 +77,12 @@ scripts/build.sh --baseline 2>&1 | tee "$OUT/build.log" >&2
 # package's binary too), so the two share one optimised Wasmtime build; the native server
 # has its own (a different feature set: it would otherwise rebuild Wasmtime's dependencies).
 if [ "$PROFILE" = dev ]; then
-    # The whole workspace, as `cargo test --workspace` built it: the same features, so
-    # nothing is rebuilt.
+    # The host as `cargo test --workspace` builds it (the same features: after the tests,
+    # nothing to rebuild); `cargo build` would pick another feature set and rebuild
+    # Wasmtime's crates.
     say "building the host, the native server and the micro-benchmark (dev profile)"
-    cargo build --workspace --bins >&2
+    cargo test --workspace --no-run >&2
+    cargo build -p native-server >&2
     cargo bench --profile dev --workspace --bench request --no-run >&2
 else
     say "building the host and the micro-benchmark (cargo bench -p spin-local --no-run)"
@@ -281,6 +283,47 @@ if [ -n "$SPIN" ]; then
     done
     run "s_empty2" "http://127.0.0.1:$spin_empty_port/" "$CONNECTIONS" "$DURATION" "Spin: empty component"
     spin_empty_mean=$(((${rps[s_empty1]} + ${rps[s_empty2]}) / 2))
+
+    # The component's shape, one lever at a time: each variant of the app under its own
+    # `spin up`, `/` loaded in VARIANT_ROUNDS alternating rounds.
+    VDIR=$OUT/variants
+    rm -rf "$VDIR" && mkdir -p "$VDIR"
+    SLIM=target/debug/slim-metadata # built by scripts/build.sh
+    RAW=$WASM/deps/tutorial_app.wasm
+    VARIANTS=(
+        "shipped|core module, wasm-opt -Oz, slim metadata (what spin.toml names)"
+        "component-reactor|componentized at build time, reactor adapter"
+        "component-proxy|componentized at build time, proxy adapter"
+        "no-wasm-opt|core module as cargo builds it, slim metadata"
+        "wasm-opt-O3|core module, wasm-opt -O3 (speed, not size), slim metadata"
+    )
+    cp "$WASM/tutorial_app.wasm" "$VDIR/shipped.wasm"
+    "$BIN/spin-local" componentize "$VDIR/shipped.wasm" "$VDIR/component-reactor.wasm"
+    "$BIN/spin-local" componentize "$VDIR/shipped.wasm" "$VDIR/component-proxy.wasm" --proxy
+    "$SLIM" "$RAW" "$VDIR/no-wasm-opt.wasm"
+    wasm-opt -O3 "${WASM_OPT_FEATURES[@]}" "$RAW" -o "$VDIR/O3.tmp.wasm"
+    "$SLIM" "$VDIR/O3.tmp.wasm" "$VDIR/wasm-opt-O3.wasm" && rm -f "$VDIR/O3.tmp.wasm"
+    declare -A vport
+    for v in "${VARIANTS[@]}"; do
+        name=${v%%|*}
+        mkdir -p "$VDIR/$name"
+        printf '%s\n' 'spin_manifest_version = 2' '[application]' "name = \"variant-$name\"" \
+            'version = "0.1.0"' '[[trigger.http]]' 'route = "/..."' 'component = "app"' \
+            '[component.app]' "source = \"$PWD/$VDIR/$name.wasm\"" 'allowed_outbound_hosts = []' \
+            >"$VDIR/$name/spin.toml"
+        spin_up "variant-$name" "$VDIR/$name/spin.toml"
+        vport[$name]=$port
+    done
+    ROUNDS=${VARIANT_ROUNDS:-3}
+    say "variants under Spin: $ROUNDS alternating rounds of ${DURATION}s on \`/\`"
+    for round in $(seq "$ROUNDS"); do
+        # Each round starts one variant later, so that none always runs first.
+        for j in "${!VARIANTS[@]}"; do
+            v=${VARIANTS[$(((j + round - 1) % ${#VARIANTS[@]}))]}
+            name=${v%%|*}
+            run "v_${name}_$round" "http://127.0.0.1:${vport[$name]}/" "$CONNECTIONS" "$DURATION" "round $round: $name"
+        done
+    done
 else
     say "no Spin CLI (SPIN_BIN, or spin on PATH): the Spin table is left out"
 fi
@@ -329,6 +372,31 @@ if [ -n "$SPIN" ]; then
     echo "Targets under Spin: every app endpoint ≥ 98% of the empty component, the static file"
     echo "≥ 90%, nothing below the template's hello world (one run: read with the spread of the"
     echo "two floor runs in mind)."
+    echo
+    echo "Variants of the app's shape under Spin, \`/\`, $ROUNDS alternating rounds (req/s, p50 and p99"
+    echo "are the rounds' medians; a lever is adopted only at ≥ 3% over the shipped shape in every round):"
+    echo
+    echo "| variant | requests/s | p50 | p99 | socket errors | non-2xx | rounds (req/s) | vs shipped | bytes | verdict |"
+    echo "|---|---:|---:|---:|---:|---:|---|---:|---:|---|"
+    median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+    for v in "${VARIANTS[@]}"; do
+        name=${v%%|*} what=${v#*|}
+        rounds=() p50s=() p99s=() e=0 b=0 faster=1
+        for round in $(seq "$ROUNDS"); do
+            k=v_${name}_$round
+            rounds+=("${rps[$k]}") p50s+=("${p50[$k]}") p99s+=("${p99[$k]}")
+            e=$((e + ${errs[$k]})) b=$((b + ${bad[$k]}))
+            [ $((100 * ${rps[$k]})) -ge $((103 * ${rps[v_shipped_$round]})) ] || faster=0
+        done
+        rps[v_$name]=$(median "${rounds[@]}")
+        if [ "$name" = shipped ]; then verdict_v="shipped"
+        elif ((faster)); then verdict_v="≥ 3% faster in every round"
+        else verdict_v="not adopted"; fi
+        printf '| %s (%s) | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$what" "${rps[v_$name]}" \
+            "$(fmt_ms "$(median "${p50s[@]}")")" "$(fmt_ms "$(median "${p99s[@]}")")" "$e" "$b" \
+            "$(IFS=/; echo "${rounds[*]}")" "$(pct "${rps[v_$name]}" "${rps[v_shipped]}")" \
+            "$(stat -c %s "$VDIR/$name.wasm")" "$verdict_v"
+    done
     echo
     echo "### On spin-local (our stand-in host; not what users deploy)"
     echo

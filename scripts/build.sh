@@ -25,10 +25,6 @@ PACKAGES=(tutorial-app static-files)
 OUT=target/$TARGET/release
 DEBIAN_PACKAGES=(rustc-web cargo-web rust-web-src wasi-libc lld-19)
 WASI_LIBC=/usr/lib/wasm32-wasi
-# The features rustc enables for wasm32-wasip1 (1.82+); wasm-opt 108 needs them named.
-WASM_OPT_FEATURES=(--enable-bulk-memory --enable-sign-ext --enable-mutable-globals
-    --enable-nontrapping-float-to-int --enable-multivalue --enable-reference-types)
-
 source scripts/lib.sh
 template=0
 

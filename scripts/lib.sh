@@ -1,5 +1,9 @@
 # Sourced by scripts/*.sh and .ci/run: what they share.
 
+# The features rustc enables for wasm32-wasip1 (1.82+); wasm-opt 108 needs them named.
+WASM_OPT_FEATURES=(--enable-bulk-memory --enable-sign-ext --enable-mutable-globals
+    --enable-nontrapping-float-to-int --enable-multivalue --enable-reference-types)
+
 say() { printf '==> %s\n' "$*" >&2; }
 
 # apt_install PACKAGE...: installs Debian packages (as root, or with sudo); fails with advice.

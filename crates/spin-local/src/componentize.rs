@@ -2,8 +2,27 @@
 
 use anyhow::{Context, Result};
 use wasi_preview1_component_adapter_provider::{
-    WASI_SNAPSHOT_PREVIEW1_ADAPTER_NAME, WASI_SNAPSHOT_PREVIEW1_REACTOR_ADAPTER,
+    WASI_SNAPSHOT_PREVIEW1_ADAPTER_NAME, WASI_SNAPSHOT_PREVIEW1_PROXY_ADAPTER,
+    WASI_SNAPSHOT_PREVIEW1_REACTOR_ADAPTER,
 };
+
+/// Which preview1 adapter wraps a core module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Adapter {
+    /// The reactor adapter: what Spin and this host use when they load a module.
+    Reactor,
+    /// The proxy adapter: imports only what `wasi:http/proxy` gives (no file system).
+    Proxy,
+}
+
+impl Adapter {
+    fn bytes(self) -> &'static [u8] {
+        match self {
+            Adapter::Reactor => WASI_SNAPSHOT_PREVIEW1_REACTOR_ADAPTER,
+            Adapter::Proxy => WASI_SNAPSHOT_PREVIEW1_PROXY_ADAPTER,
+        }
+    }
+}
 
 /// What a `.wasm` file holds, from its 8-byte header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,16 +43,19 @@ pub fn wasm_kind(bytes: &[u8]) -> Option<WasmKind> {
 /// Returns component bytes: a component as is, a core module wrapped with the WASI preview1
 /// reactor adapter (spin-sdk HTTP components are reactor cdylibs).
 pub fn componentize(bytes: &[u8]) -> Result<Vec<u8>> {
+    componentize_with(bytes, Adapter::Reactor)
+}
+
+/// [`componentize`] with a chosen adapter (`spin-local componentize`, for the benchmark's
+/// variants: a component built ahead of time instead of at load).
+pub fn componentize_with(bytes: &[u8], adapter: Adapter) -> Result<Vec<u8>> {
     match wasm_kind(bytes) {
         Some(WasmKind::Component) => Ok(bytes.to_vec()),
         Some(WasmKind::CoreModule) => wit_component::ComponentEncoder::default()
             .validate(true)
             .module(bytes)
             .context("cannot read the core module's component type information")?
-            .adapter(
-                WASI_SNAPSHOT_PREVIEW1_ADAPTER_NAME,
-                WASI_SNAPSHOT_PREVIEW1_REACTOR_ADAPTER,
-            )
+            .adapter(WASI_SNAPSHOT_PREVIEW1_ADAPTER_NAME, adapter.bytes())
             .context("cannot load the WASI preview1 adapter")?
             .encode()
             .context("cannot turn the core module into a component"),

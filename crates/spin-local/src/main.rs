@@ -19,6 +19,8 @@ spin-local: run a Spin app's HTTP components locally (no Spin CLI needed)
 
 USAGE:
     spin-local up [OPTIONS]
+    spin-local componentize <MODULE> <OUT> [--proxy]   wrap a core module in a component
+                                                      (the reactor adapter, or the proxy one)
 
 OPTIONS:
     -f, --from <PATH>             The spin.toml to run, or its directory [default: ./spin.toml]
@@ -41,6 +43,11 @@ struct UpArgs {
 enum Command {
     Help,
     Up(UpArgs),
+    Componentize {
+        module: PathBuf,
+        out: PathBuf,
+        adapter: spin_local::componentize::Adapter,
+    },
 }
 
 fn parse_args(args: &[String]) -> Result<Command> {
@@ -48,6 +55,7 @@ fn parse_args(args: &[String]) -> Result<Command> {
     match it.next().map(String::as_str) {
         None | Some("-h" | "--help" | "help") => return Ok(Command::Help),
         Some("up") => {}
+        Some("componentize") => return parse_componentize(it.as_slice()),
         Some(other) => bail!("unknown command '{other}' (try `spin-local --help`)"),
     }
     let mut from = PathBuf::from("spin.toml");
@@ -105,6 +113,25 @@ fn parse_args(args: &[String]) -> Result<Command> {
     Ok(Command::Up(UpArgs { from, opts }))
 }
 
+fn parse_componentize(args: &[String]) -> Result<Command> {
+    use spin_local::componentize::Adapter;
+    let (flags, paths): (Vec<&String>, Vec<&String>) =
+        args.iter().partition(|a| a.starts_with('-'));
+    let adapter = match flags.as_slice() {
+        [] => Adapter::Reactor,
+        [f] if f.as_str() == "--proxy" => Adapter::Proxy,
+        _ => bail!("componentize takes one flag, --proxy"),
+    };
+    match paths.as_slice() {
+        [module, out] => Ok(Command::Componentize {
+            module: PathBuf::from(module),
+            out: PathBuf::from(out),
+            adapter,
+        }),
+        _ => bail!("usage: spin-local componentize <MODULE> <OUT> [--proxy]"),
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
@@ -123,6 +150,18 @@ fn run(args: &[String]) -> Result<()> {
             return Ok(());
         }
         Command::Up(up) => up,
+        Command::Componentize {
+            module,
+            out,
+            adapter,
+        } => {
+            let bytes =
+                std::fs::read(&module).with_context(|| format!("reading {}", module.display()))?;
+            let component = spin_local::componentize::componentize_with(&bytes, adapter)?;
+            std::fs::write(&out, component)
+                .with_context(|| format!("writing {}", out.display()))?;
+            return Ok(());
+        }
     };
     let host = spin_local::start(&up.from, up.opts)?;
 
@@ -182,7 +221,7 @@ mod tests {
     fn up(s: &str) -> UpArgs {
         match parse_args(&args(s)).unwrap() {
             Command::Up(u) => u,
-            Command::Help => panic!("help"),
+            other => panic!("not up: {other:?}"),
         }
     }
 
@@ -225,5 +264,14 @@ mod tests {
         assert!(parse_args(&args("up --listen nope")).is_err());
         assert!(parse_args(&args("up --bogus")).is_err());
         assert!(parse_args(&args("up --variable novalue")).is_err());
+        assert!(parse_args(&args("componentize a.wasm")).is_err());
+        assert!(parse_args(&args("componentize a.wasm b.wasm --bogus")).is_err());
+        assert!(matches!(
+            parse_args(&args("componentize a.wasm b.wasm --proxy")).unwrap(),
+            Command::Componentize {
+                adapter: spin_local::componentize::Adapter::Proxy,
+                ..
+            }
+        ));
     }
 }
