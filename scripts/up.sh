@@ -4,6 +4,8 @@
 # (crates/spin-local) from the same spin.toml. Either way the build is scripts/build.sh,
 # which works with or without the rustup wasm32-wasip1 target. Extra arguments go to the
 # runtime (e.g. --listen 127.0.0.1:8080, --variable cache_control=no-cache).
+# SPIN_LOCAL_BIN names a spin-local binary already built, to use instead of building one
+# (.ci/run passes the one its test step built).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -16,5 +18,9 @@ if [ -n "$SPIN" ]; then
 fi
 
 echo "==> runtime: no Spin CLI (set SPIN_BIN or put spin on PATH); using the local Wasmtime host (crates/spin-local)" >&2
-cargo build --quiet -p spin-local
-exec target/debug/spin-local up --from spin.toml "$@"
+host=${SPIN_LOCAL_BIN:-}
+if [ -z "$host" ]; then
+    cargo build --quiet -p spin-local
+    host=target/debug/spin-local
+fi
+exec "$host" up --from spin.toml "$@"
