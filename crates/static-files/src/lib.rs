@@ -32,11 +32,7 @@ async fn handle(req: spin_sdk::http::IncomingRequest, out: spin_sdk::http::Respo
         Some(method) => {
             let target = spin_glue::target(&req);
             let headers = spin_glue::headers(&req, &respond::REQUEST_HEADERS);
-            let settings = Settings::from_variables(
-                variable(caching::CACHE_CONTROL_VAR),
-                variable(settings::CUSTOM_NOT_FOUND_VAR),
-                variable(settings::FALLBACK_VAR),
-            );
+            let settings = Settings::from_variables(variable);
             respond(&method, &target, &headers, &StdFs::new(MOUNT), &settings)
         }
         None => respond::method_not_allowed().map(Body::Bytes),

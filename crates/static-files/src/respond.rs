@@ -120,7 +120,7 @@ fn not_found<F: FileSource>(
     fs: &F,
     settings: &Settings,
 ) -> Response<Body<F::File>> {
-    if let (Some((path, headers, head)), Some(fallback)) = (request, &settings.fallback) {
+    if let (Some((path, headers, head)), Some(fallback)) = (request, settings.fallback()) {
         let last = path.as_str().rsplit('/').next().unwrap_or_default();
         if !last.contains('.') {
             if let Some((file, meta)) = open_setting(crate::settings::FALLBACK_VAR, fallback, fs) {
@@ -128,7 +128,7 @@ fn not_found<F: FileSource>(
             }
         }
     }
-    if let Some(page) = &settings.custom_404 {
+    if let Some(page) = settings.custom_404() {
         if let Some((file, meta)) = open_setting(crate::settings::CUSTOM_NOT_FOUND_VAR, page, fs) {
             let mut res = Response::new(Body::File {
                 file,
@@ -276,7 +276,7 @@ fn represent<F: std::io::Read + std::io::Seek>(
     // for the ETag and Cache-Control a 200 would carry).
     set_string(&mut res, ETAG, tag);
     res.headers_mut()
-        .insert(CACHE_CONTROL, settings.cache_control.clone());
+        .insert(CACHE_CONTROL, settings.cache_control().clone());
     if res.status() != StatusCode::NOT_MODIFIED {
         set(&mut res, CONTENT_TYPE, content_type);
         set(&mut res, ACCEPT_RANGES, "bytes");

@@ -6,6 +6,8 @@
 //! spin-fileserver's `custom_404_path`: Spin refuses a variable name with a word that starts
 //! with a digit.)
 
+use std::cell::OnceCell;
+
 use http::HeaderValue;
 
 use crate::caching;
@@ -14,24 +16,22 @@ use crate::path::{self, SafePath};
 pub const CUSTOM_NOT_FOUND_VAR: &str = "custom_not_found_path";
 pub const FALLBACK_VAR: &str = "fallback_path";
 
-#[derive(Debug, Clone)]
+/// The settings, each read from its variable when first needed: a request for a file
+/// asks the host for `cache_control` alone, and only a miss asks for the two page settings.
+/// (Each `variables::get` is a host call. Under Spin 4.1 a component with variables served
+/// about a fifth fewer requests/s than one without; reading one instead of three per
+/// request did not measurably change that, 2026-12-02, docs/benchmark.md.)
 pub struct Settings {
-    /// `Cache-Control` on every 200, 206 and 304.
-    pub cache_control: HeaderValue,
-    /// A file under the mount served, with status 404, for any path that is not found.
-    pub custom_404: Option<SafePath>,
-    /// A file under the mount served, with status 200, for paths that are not found and do
-    /// not look like files (no extension in the last segment): a single-page app's routes.
-    pub fallback: Option<SafePath>,
+    read: Box<dyn Fn(&str) -> Variable>,
+    cache_control: OnceCell<HeaderValue>,
+    custom_404: OnceCell<Option<SafePath>>,
+    fallback: OnceCell<Option<SafePath>>,
 }
 
 impl Default for Settings {
+    /// Every variable undefined.
     fn default() -> Self {
-        Settings {
-            cache_control: caching::default_cache_control(),
-            custom_404: None,
-            fallback: None,
-        }
+        Settings::from_variables(|_| Ok(None))
     }
 }
 
@@ -40,24 +40,40 @@ impl Default for Settings {
 pub type Variable = Result<Option<String>, String>;
 
 impl Settings {
-    /// The settings from the three variables; each invalid one is logged and left at its
-    /// default.
-    pub fn from_variables(
-        cache_control: Variable,
-        custom_404: Variable,
-        fallback: Variable,
-    ) -> Self {
-        let value = cache_control
-            .and_then(|v| caching::cache_control(v.as_deref()).map_err(str::to_string));
-        let cache_control = value.unwrap_or_else(|why| {
-            log_ignored(caching::CACHE_CONTROL_VAR, &why);
-            caching::default_cache_control()
-        });
+    /// Settings over `read`, which gives a variable by name. Each invalid value is logged
+    /// (when first read) and left at its default.
+    pub fn from_variables(read: impl Fn(&str) -> Variable + 'static) -> Self {
         Settings {
-            cache_control,
-            custom_404: file_setting(CUSTOM_NOT_FOUND_VAR, custom_404),
-            fallback: file_setting(FALLBACK_VAR, fallback),
+            read: Box::new(read),
+            cache_control: OnceCell::new(),
+            custom_404: OnceCell::new(),
+            fallback: OnceCell::new(),
         }
+    }
+
+    /// `Cache-Control` on every 200, 206 and 304.
+    pub fn cache_control(&self) -> &HeaderValue {
+        self.cache_control.get_or_init(|| {
+            let value = (self.read)(caching::CACHE_CONTROL_VAR)
+                .and_then(|v| caching::cache_control(v.as_deref()).map_err(str::to_string));
+            value.unwrap_or_else(|why| {
+                log_ignored(caching::CACHE_CONTROL_VAR, &why);
+                caching::default_cache_control()
+            })
+        })
+    }
+
+    /// A file under the mount served, with status 404, for any path that is not found.
+    pub fn custom_404(&self) -> Option<&SafePath> {
+        let read = || file_setting(CUSTOM_NOT_FOUND_VAR, (self.read)(CUSTOM_NOT_FOUND_VAR));
+        self.custom_404.get_or_init(read).as_ref()
+    }
+
+    /// A file under the mount served, with status 200, for paths that are not found and do
+    /// not look like files (no extension in the last segment): a single-page app's routes.
+    pub fn fallback(&self) -> Option<&SafePath> {
+        let read = || file_setting(FALLBACK_VAR, (self.read)(FALLBACK_VAR));
+        self.fallback.get_or_init(read).as_ref()
     }
 }
 
@@ -92,8 +108,17 @@ pub(crate) fn log_ignored(name: &str, why: &str) {
 mod tests {
     use super::*;
 
+    /// Settings where only `cache_control` is defined, as `value`.
+    fn cache_control_of(value: Variable) -> HeaderValue {
+        let read = move |name: &str| match name {
+            caching::CACHE_CONTROL_VAR => value.clone(),
+            _ => Ok(None),
+        };
+        Settings::from_variables(read).cache_control().clone()
+    }
+
     fn with_cache_control(v: &str) -> HeaderValue {
-        Settings::from_variables(Ok(Some(v.to_owned())), Ok(None), Ok(None)).cache_control
+        cache_control_of(Ok(Some(v.to_owned())))
     }
 
     #[test]
@@ -104,18 +129,34 @@ mod tests {
         );
         assert_eq!(with_cache_control("no-store"), "no-store");
         let default = caching::DEFAULT_CACHE_CONTROL;
-        assert_eq!(
-            Settings::from_variables(Ok(None), Ok(None), Ok(None)).cache_control,
-            default
-        );
+        assert_eq!(Settings::default().cache_control(), default);
         assert_eq!(with_cache_control(""), default);
         assert_eq!(with_cache_control("max-age=1\r\nX-Evil: 1"), default);
         assert_eq!(with_cache_control("max-age 1"), default);
         let provider_error = Err("provider(\"vault unreachable\")".to_owned());
+        assert_eq!(cache_control_of(provider_error), default);
+    }
+
+    #[test]
+    fn each_variable_is_read_once_and_only_when_needed() {
+        use std::cell::RefCell;
+        use std::rc::Rc;
+        let asked = Rc::new(RefCell::new(Vec::new()));
+        let log = Rc::clone(&asked);
+        let settings = Settings::from_variables(move |name| {
+            log.borrow_mut().push(name.to_owned());
+            Ok(Some("404.html".to_owned()))
+        });
+        assert!(asked.borrow().is_empty());
+        settings.cache_control();
+        settings.cache_control();
+        assert_eq!(*asked.borrow(), [caching::CACHE_CONTROL_VAR]);
         assert_eq!(
-            Settings::from_variables(provider_error, Ok(None), Ok(None)).cache_control,
-            default
+            settings.custom_404().map(SafePath::as_str),
+            Some("404.html")
         );
+        settings.custom_404();
+        assert_eq!(asked.borrow().len(), 2);
     }
 
     fn path_setting(v: &str) -> Option<String> {

@@ -88,12 +88,14 @@ fn read_errors_are_404_without_details() {
 }
 
 fn with_pages(custom_404: Option<&str>, fallback: Option<&str>) -> Settings {
-    let page = |v: Option<&str>| v.map(|v| crate::path::resolve(v.as_bytes()).unwrap());
-    Settings {
-        custom_404: page(custom_404),
-        fallback: page(fallback),
-        ..Settings::default()
-    }
+    let (custom_404, fallback) = (custom_404.map(str::to_owned), fallback.map(str::to_owned));
+    Settings::from_variables(move |name| {
+        Ok(match name {
+            crate::settings::CUSTOM_NOT_FOUND_VAR => custom_404.clone(),
+            crate::settings::FALLBACK_VAR => fallback.clone(),
+            _ => None,
+        })
+    })
 }
 
 fn get_with(path: &str, settings: &Settings) -> Response<Vec<u8>> {

@@ -27,10 +27,9 @@ fn ok_answers_carry_etag_cache_control_ranges_and_vary() {
 
 #[test]
 fn cache_control_comes_from_the_settings() {
-    let settings = Settings {
-        cache_control: caching::cache_control(Some("public, max-age=600")).unwrap(),
-        ..Settings::default()
-    };
+    let settings = Settings::from_variables(|name| {
+        Ok((name == caching::CACHE_CONTROL_VAR).then(|| "public, max-age=600".to_owned()))
+    });
     let mut headers = HeaderMap::new();
     let res = respond_with(&Method::GET, "/index.html", &headers, &site(), &settings);
     assert_eq!(header(&res, "cache-control"), Some("public, max-age=600"));
