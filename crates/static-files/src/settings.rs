@@ -18,9 +18,8 @@ pub const FALLBACK_VAR: &str = "fallback_path";
 
 /// The settings, each read from its variable when first needed: a request for a file
 /// asks the host for `cache_control` alone, and only a miss asks for the two page settings.
-/// (Each `variables::get` is a host call. Under Spin 4.1 a component with variables served
-/// about a fifth fewer requests/s than one without; reading one instead of three per
-/// request did not measurably change that, 2026-12-02, docs/benchmark.md.)
+/// (Each `variables::get` is a host call; under Spin 4.1 the saving was within the
+/// run-to-run noise of this machine: docs/benchmark.md.)
 pub struct Settings {
     read: Box<dyn Fn(&str) -> Variable>,
     cache_control: OnceCell<HeaderValue>,
