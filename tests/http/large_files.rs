@@ -98,3 +98,25 @@ fn sixteen_downloads_of_100_mb_stay_within_128_mib() {
         growth >> 20
     );
 }
+
+/// A range far into a file too large to read whole: the bytes at that offset, so the
+/// component seeks its open file rather than reading from the start or reading it all.
+#[test]
+fn a_range_of_a_streamed_file_is_its_bytes() {
+    const LEN: usize = 3 << 20;
+    let dir = TempDir::new("streamed-range");
+    std::fs::create_dir_all(dir.join("static")).unwrap();
+    let pattern: Vec<u8> = (0..LEN).map(|i| (i % 251) as u8).collect();
+    std::fs::write(dir.join("static/pattern.bin"), &pattern).unwrap();
+    let manifest = dir.join("spin.toml");
+    std::fs::write(&manifest, static_files_manifest("streamed-range", "")).unwrap();
+    let app = runtime::serve(&manifest, &[], "streamed-range");
+    let (start, end) = (2_500_000, 2_500_009);
+    let range = format!("bytes={start}-{end}");
+    let reply = crate::harness::get_from(app.addr(), "/static/pattern.bin", &[("Range", &range)]);
+    assert_eq!(reply.status, 206);
+    assert_eq!(reply.body, &pattern[start..=end]);
+    let whole = crate::harness::get_from(app.addr(), "/static/pattern.bin", &[]);
+    assert_eq!(whole.status, 200);
+    assert!(whole.body == pattern, "the whole file, byte for byte");
+}

@@ -13,6 +13,8 @@ pub mod mime;
 pub mod path;
 pub mod respond;
 pub mod settings;
+#[cfg(target_arch = "wasm32")]
+pub mod wasi_fs;
 
 pub use body::Body;
 pub use fs::{FileSource, MemFs, Meta, ReadError, StdFs};
@@ -33,7 +35,7 @@ async fn handle(req: spin_sdk::http::IncomingRequest, out: spin_sdk::http::Respo
             let target = spin_glue::target(&req);
             let headers = spin_glue::headers(&req, &respond::REQUEST_HEADERS);
             let settings = Settings::from_variables(variable);
-            respond(&method, &target, &headers, &StdFs::new(MOUNT), &settings)
+            respond(&method, &target, &headers, &wasi_fs::WasiFs, &settings)
         }
         None => respond::method_not_allowed().map(Body::Bytes),
     };

@@ -3,6 +3,8 @@
 //! its representation (content coding, or a byte range of the identity bytes), evaluate
 //! `If-None-Match`, then `Range`; `finish` frames the body last.
 
+use std::io::Read;
+
 use http::header::{
     ACCEPT_ENCODING, ACCEPT_RANGES, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_RANGE, CONTENT_TYPE,
     ETAG, IF_NONE_MATCH, IF_RANGE, LOCATION, RANGE, VARY,
@@ -188,7 +190,9 @@ fn represent<F: std::io::Read + std::io::Seek>(
     let len = meta.len;
     let small = if len <= IN_MEMORY_LIMIT {
         let mut body = Vec::with_capacity(len as usize);
-        if file.read_to_end(&mut body).is_err() || body.len() as u64 != len {
+        // Exactly `len` bytes: no extra read to find the end (each read is a host call).
+        let read = (&mut file).take(len).read_to_end(&mut body);
+        if read.is_err() || body.len() as u64 != len {
             return text(StatusCode::NOT_FOUND).map(Body::Bytes);
         }
         Some(body)
