@@ -40,10 +40,8 @@ pub fn not_modified(headers: &HeaderMap, tag: &str) -> bool {
 /// gets the whole representation, which is always correct.
 pub fn range<'a>(headers: &'a HeaderMap, identity_tag: &str) -> Option<&'a str> {
     let value = single(headers, &RANGE)?;
-    let allowed = match headers.get(IF_RANGE) {
-        None => true,
-        Some(_) => single(headers, &IF_RANGE).is_some_and(|v| v.trim() == identity_tag),
-    };
+    let allowed = !headers.contains_key(IF_RANGE)
+        || single(headers, &IF_RANGE).is_some_and(|v| v.trim() == identity_tag);
     allowed.then_some(value)
 }
 

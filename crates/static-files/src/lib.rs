@@ -21,9 +21,6 @@ pub use fs::{FileSource, MemFs, Meta, ReadError, StdFs};
 pub use respond::respond;
 pub use settings::Settings;
 
-/// Where the mount appears inside the guest: `destination = "/"` in `spin.toml`.
-pub const MOUNT: &str = "/";
-
 /// The Spin entry point (see `spin-glue` for why it takes the raw `IncomingRequest`).
 /// Only built for wasm: natively, the export's symbol name (`wasi:http/...#handle`) breaks
 /// the linker's version script for the cdylib, and native tests never call it.
