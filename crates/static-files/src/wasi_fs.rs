@@ -1,64 +1,78 @@
-//! The mount, read with raw WASI preview1 calls on its preopened descriptor rather than
-//! through `std::fs`. Linking `std::fs` links wasi-libc's preopen table, which every
-//! instance fills in `_initialize` (a scan of `fd_prestat_get` from fd 3) before it answers
-//! anything; under Spin that alone cost the empty component 13% of its requests/s, and
-//! each call made per file costs more (docs/benchmark.md). Here a file is one `path_open`,
-//! one `fd_filestat_get`, its reads and a close.
+//! The mount, read with `wasi:filesystem` (WASI 0.2) calls on its preopened descriptor,
+//! neither through `std::fs` nor through the preview1 adapter.
+//!
+//! Under Spin each file system call is a hop to a blocking thread and back. Through the
+//! adapter, one file cost five (`path_open` and `fd_read` each add a `stat` of their own);
+//! here it is three: `open-at`, `stat`, and one `read` of exactly the file's length.
+//! `std::fs` would cost more still: it links wasi-libc's preopen table, which every
+//! instance fills in `_initialize` before it answers anything (docs/benchmark.md).
 
 use std::io::{self, Read, Seek, SeekFrom};
 
+use wasi::filesystem::preopens;
+use wasi::filesystem::types::{
+    Descriptor, DescriptorFlags, DescriptorType, ErrorCode, OpenFlags, PathFlags,
+};
+
 use crate::fs::{FileSource, Meta, ReadError};
 
-/// The descriptor of the one `files` mount: WASI numbers preopens from 3, in the order the
-/// manifest lists them, and `spin.toml` gives this component exactly one (at `/`).
-const MOUNT_FD: wasi::Fd = 3;
+/// The component's `files` mount: `spin.toml` gives it exactly one, at `/`.
+pub struct WasiFs(Option<Descriptor>);
 
-/// The mount at [`MOUNT_FD`].
-pub struct WasiFs;
+impl WasiFs {
+    /// The preopen at `/`; without one, every file is missing.
+    pub fn mount() -> Self {
+        let root = preopens::get_directories()
+            .into_iter()
+            .find_map(|(dir, path)| (path == "/").then_some(dir));
+        WasiFs(root)
+    }
+}
 
-/// An open file, closed when dropped.
-pub struct WasiFile(wasi::Fd);
+/// An open file and the offset of the next read (`wasi:filesystem` reads at an offset).
+pub struct WasiFile {
+    file: Descriptor,
+    pos: u64,
+}
 
 impl FileSource for WasiFs {
     type File = WasiFile;
 
     fn open(&self, rel: &str) -> Result<(WasiFile, Meta), ReadError> {
+        let root = self.0.as_ref().ok_or(ReadError::NotFound)?;
         let path = if rel.is_empty() { "." } else { rel };
-        let rights = wasi::RIGHTS_FD_READ | wasi::RIGHTS_FD_SEEK | wasi::RIGHTS_FD_FILESTAT_GET;
-        // SAFETY: plain calls with valid arguments; the descriptor is owned by `WasiFile`.
-        let opened = unsafe {
-            wasi::path_open(
-                MOUNT_FD,
-                wasi::LOOKUPFLAGS_SYMLINK_FOLLOW,
+        let file = root
+            .open_at(
+                PathFlags::SYMLINK_FOLLOW,
                 path,
-                0,
-                rights,
-                0,
-                0,
+                OpenFlags::empty(),
+                DescriptorFlags::READ,
             )
-        };
-        let file = WasiFile(opened.map_err(|e| error(rel, e))?);
-        let stat = unsafe { wasi::fd_filestat_get(file.0) }.map_err(|e| error(rel, e))?;
-        if stat.filetype == wasi::FILETYPE_DIRECTORY {
+            .map_err(|e| error(rel, e))?;
+        let stat = file.stat().map_err(|e| error(rel, e))?;
+        if stat.type_ == DescriptorType::Directory {
             return Err(ReadError::IsDirectory);
         }
+        let modified = stat.data_modification_timestamp.map_or(0, |t| {
+            u128::from(t.seconds) * 1_000_000_000 + u128::from(t.nanoseconds)
+        });
         let meta = Meta {
             len: stat.size,
-            modified: u128::from(stat.mtim),
+            modified,
         };
-        Ok((file, meta))
+        Ok((WasiFile { file, pos: 0 }, meta))
     }
 }
 
 /// Coarse, as `StdFs` makes them; the unexpected ones are logged.
-fn error(rel: &str, e: wasi::Errno) -> ReadError {
+fn error(rel: &str, e: ErrorCode) -> ReadError {
     match e {
-        wasi::ERRNO_NOENT => ReadError::NotFound,
-        wasi::ERRNO_ISDIR => ReadError::IsDirectory,
+        ErrorCode::NoEntry => ReadError::NotFound,
+        ErrorCode::IsDirectory => ReadError::IsDirectory,
         // A file used as a directory: an ordinary miss.
-        wasi::ERRNO_NOTDIR => ReadError::Other,
+        ErrorCode::NotDirectory => ReadError::Other,
         e => {
-            eprintln!("static-files: opening {rel:?}: {}", e.name());
+            eprintln!("static-files: opening {rel:?}: {e:?}");
             ReadError::Other
         }
     }
@@ -66,34 +80,31 @@ fn error(rel: &str, e: wasi::Errno) -> ReadError {
 
 impl Read for WasiFile {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let iov = wasi::Iovec {
-            buf: buf.as_mut_ptr(),
-            buf_len: buf.len(),
-        };
-        // SAFETY: the iovec points into `buf`, valid for writes of its length.
-        unsafe { wasi::fd_read(self.0, &[iov]) }.map_err(io_error)
+        let (data, _end) = self
+            .file
+            .read(buf.len() as u64, self.pos)
+            .map_err(|e| io::Error::other(format!("{e:?}")))?;
+        // The host never returns more than asked for; `min` keeps a bad host from a panic.
+        let n = data.len().min(buf.len());
+        buf[..n].copy_from_slice(&data[..n]);
+        self.pos += n as u64;
+        Ok(n)
     }
 }
 
 impl Seek for WasiFile {
     fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
-        let (offset, whence) = match pos {
-            SeekFrom::Start(n) => (i64::try_from(n).map_err(|_| invalid())?, wasi::WHENCE_SET),
-            SeekFrom::Current(n) => (n, wasi::WHENCE_CUR),
-            SeekFrom::End(n) => (n, wasi::WHENCE_END),
+        let (base, delta) = match pos {
+            SeekFrom::Start(n) => (0, i64::try_from(n).map_err(|_| invalid())?),
+            SeekFrom::Current(d) => (self.pos, d),
+            SeekFrom::End(d) => {
+                let stat = self.file.stat().map_err(|e| io::Error::other(format!("{e:?}")))?;
+                (stat.size, d)
+            }
         };
-        unsafe { wasi::fd_seek(self.0, offset, whence) }.map_err(io_error)
+        self.pos = base.checked_add_signed(delta).ok_or_else(invalid)?;
+        Ok(self.pos)
     }
-}
-
-impl Drop for WasiFile {
-    fn drop(&mut self) {
-        let _ = unsafe { wasi::fd_close(self.0) };
-    }
-}
-
-fn io_error(e: wasi::Errno) -> io::Error {
-    io::Error::other(e.name())
 }
 
 fn invalid() -> io::Error {
