@@ -2,7 +2,8 @@
 # Builds the app's Spin components (core wasm32-wasip1 modules, as `spin build` does), then
 # makes them small and prints their sizes.
 #
-#   scripts/build.sh              the app and the static file component
+#   scripts/build.sh              the app and the static file component, and the test component
+#                                 the tests serve beside them (crates/spin-local/tests/fixtures/echo)
 #   scripts/build.sh --baseline   also the benchmark's floors: crates/empty-component (our build
 #                                 settings) and crates/template-hello (Spin's template, as is)
 #
@@ -71,6 +72,9 @@ fi
 package_args=()
 for p in "${PACKAGES[@]}"; do package_args+=(-p "$p"); done
 wasm_build "-C link-arg=-zstack-size=65536" "${package_args[@]}"
+# The test component ships nowhere: a cargo call of its own, so that no feature it needs
+# reaches what ships; the same std and settings, so std is not built again; no size steps.
+wasm_build "-C link-arg=-zstack-size=65536" -p echo
 if ((template)); then
     # As `spin build` builds the template: its own workspace, default profile and stack.
     say "building crates/template-hello as Spin's http-rust-p2 template builds it"

@@ -1,7 +1,8 @@
 //! Shared by the integration tests: the app served from the real `spin.toml` on the runtime
 //! `TEST_RUNTIME` selects (see [`runtime`]), a raw HTTP/1.1 client ([`client`]), the API
 //! description every answer is checked against ([`openapi`]), and what host-only tests need
-//! (temporary app directories, the local host's options, resident memory).
+//! (temporary app directories, the local host's options, resident memory). Included by path
+//! in spin-local's host tests too, so that every suite has one client and one launcher.
 
 #![allow(dead_code, unused_imports)] // each test binary uses its own part of this module
 
@@ -19,8 +20,13 @@ pub use runtime::{serve, App, Runtime};
 
 use spin_local::HostOptions;
 
+/// The workspace root (where `Cargo.lock` is): this module is shared by the app's tests and
+/// spin-local's (`crates/spin-local/tests/host`).
 pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .find(|dir| dir.join("Cargo.lock").is_file())
+        .expect("a workspace root above CARGO_MANIFEST_DIR")
 }
 
 /// A component as `scripts/build.sh` leaves it, where `spin.toml` names it.
@@ -90,7 +96,7 @@ pub fn assert_components_are_fresh() {
     let built_at = modified(&root().join(stamp)).unwrap_or_else(|| {
         panic!("{stamp} is missing: run scripts/build.sh (scripts/test.sh does)")
     });
-    for name in ["tutorial_app.wasm", "static_files.wasm"] {
+    for name in ["tutorial_app.wasm", "static_files.wasm", "echo.wasm"] {
         assert!(
             wasm(name).is_file(),
             "{name} is missing: run scripts/build.sh (scripts/test.sh does)"
@@ -104,6 +110,7 @@ pub fn assert_components_are_fresh() {
         "crates/static-files",
         "crates/spin-glue",
         "crates/http-rules",
+        "crates/spin-local/tests/fixtures/echo",
     ];
     for source in sources {
         assert!(

@@ -1,5 +1,5 @@
 //! spin-local agrees with Spin: the same raw requests to a component that echoes what it
-//! receives (`crates/spin-local/tests/fixtures/echo.wasm`), served by both runtimes at once,
+//! receives (`crates/spin-local/tests/fixtures/echo`, as `scripts/build.sh` builds it), served by both runtimes at once,
 //! must get the same answers, byte for byte once each runtime's own port and the client's
 //! port are masked and `date` is dropped. Needs the Spin CLI, so the Spin tier runs it
 //! (`--include-ignored`); where they cannot agree, the README says so.
@@ -7,12 +7,13 @@
 use std::path::Path;
 
 use crate::harness::runtime::{serve_on, Runtime};
-use crate::harness::{manifest, root, send_raw, Component, TempDir};
+use crate::harness::{manifest, send_raw, Component, TempDir};
 
 /// What the echo component's routes answer, in one manifest: a catch-all, a prefix with a
 /// trailing wildcard, an exact route, and a named wildcard.
 fn echo_app(dir: &Path) -> std::path::PathBuf {
-    let echo = root().join("crates/spin-local/tests/fixtures/echo.wasm");
+    crate::harness::assert_components_are_fresh();
+    let echo = crate::harness::wasm("echo.wasm");
     let on = |route| Component {
         id: "echo",
         source: &echo,

@@ -1,52 +1,30 @@
-//! End-to-end tests of the host with a real spin-sdk 5.2 component (tests/fixtures/echo.wasm,
-//! a wasm32-wasip1 core module, so componentizing is exercised too).
+//! The Spin conventions the host keeps for any component, with the test component
+//! (`tests/fixtures/echo`, which reports what it receives): routes and `spin-*` headers,
+//! `files` mounts and `environment`, isolation between components, failures answered 500,
+//! start-up errors and shutdown.
 
-use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use spin_local::{start, HostOptions, RunningHost};
 
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/echo.wasm")
-}
+use crate::harness::{exchange_with, host_options, wasm, Reply, TempDir};
 
-/// A temporary app directory, removed when dropped.
-struct AppDir(PathBuf);
-
-impl AppDir {
-    fn join(&self, p: &str) -> PathBuf {
-        self.0.join(p)
-    }
-}
-
-impl Drop for AppDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// A fresh app directory holding `spin.toml` (with `{ECHO}` replaced) and a few static files.
-fn app_dir(name: &str, manifest: &str) -> AppDir {
-    let dir = std::env::temp_dir().join(format!("spin-local-it-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+/// A fresh app directory holding `spin.toml` (with `{ECHO}` replaced) and a few files.
+fn app_dir(name: &str, manifest: &str) -> TempDir {
+    crate::harness::assert_components_are_fresh();
+    let dir = TempDir::new(&format!("echo-{name}"));
     std::fs::create_dir_all(dir.join("static/sub")).unwrap();
     std::fs::write(dir.join("static/a.txt"), "hello static\n").unwrap();
     std::fs::write(dir.join("static/sub/b.txt"), "nested\n").unwrap();
     std::fs::write(dir.join("notes.md"), "note\n").unwrap();
-    let manifest = manifest.replace("{ECHO}", &fixture().display().to_string());
+    let manifest = manifest.replace("{ECHO}", &wasm("echo.wasm").display().to_string());
     std::fs::write(dir.join("spin.toml"), manifest).unwrap();
-    AppDir(dir)
+    dir
 }
 
 fn opts() -> HostOptions {
-    HostOptions {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        // One cache for all tests: each compiles the fixture at most once per run.
-        cache_dir: Some(std::env::temp_dir().join("spin-local-it-cache")),
-        ..Default::default()
-    }
+    host_options()
 }
 
 const APP: &str = r#"
@@ -75,54 +53,25 @@ files = [{ source = "static", destination = "/data" }, "*.md"]
 environment = { CACHE_CONTROL = "max-age=60", FOO = "bar" }
 "#;
 
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// HTTP/1.0 so the body is close-delimited (no chunked decoding needed here).
+/// One request with `extra` header lines (each ending in CRLF) and a body.
 fn request(addr: SocketAddr, method: &str, target: &str, extra: &str, body: &[u8]) -> Reply {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-    let head = format!(
-        "{method} {target} HTTP/1.0\r\nHost: {addr}\r\nContent-Length: {}\r\n{extra}\r\n",
+    let mut raw = format!(
+        "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
+         Content-Length: {}\r\n{extra}\r\n",
         body.len()
-    );
-    s.write_all(head.as_bytes()).unwrap();
-    s.write_all(body).unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        .collect();
-    Reply {
-        status,
-        headers,
-        body: body.to_string(),
-    }
+    )
+    .into_bytes();
+    raw.extend_from_slice(body);
+    exchange_with(addr, &raw, false)
 }
 
 fn get(host: &RunningHost, target: &str) -> Reply {
     request(host.addr(), "GET", target, "", b"")
+}
+
+/// The body as text (the echo component answers UTF-8).
+fn text(r: &Reply) -> String {
+    String::from_utf8_lossy(&r.body).into_owned()
 }
 
 /// `name: value` lines of the echo component's `headers` answer.
@@ -140,9 +89,9 @@ fn serves_on_a_free_port_with_spin_headers() {
     let r = get(&host, "/hello");
     assert_eq!(r.status, 200);
     assert!(
-        r.body.starts_with("Hello from echo, path=/hello"),
+        text(&r).starts_with("Hello from echo, path=/hello"),
         "{}",
-        r.body
+        text(&r)
     );
 
     let r = request(
@@ -155,49 +104,49 @@ fn serves_on_a_free_port_with_spin_headers() {
     assert_eq!(r.status, 200);
     let a = host.addr();
     assert_eq!(
-        echoed(&r.body, "spin-full-url").as_deref(),
+        echoed(&text(&r), "spin-full-url").as_deref(),
         Some(format!("http://{a}/static/sub/headers?x=1").as_str())
     );
     assert_eq!(
-        echoed(&r.body, "spin-path-info").as_deref(),
+        echoed(&text(&r), "spin-path-info").as_deref(),
         Some("/sub/headers")
     );
     assert_eq!(
-        echoed(&r.body, "spin-matched-route").as_deref(),
+        echoed(&text(&r), "spin-matched-route").as_deref(),
         Some("/static/...")
     );
-    assert_eq!(echoed(&r.body, "spin-base-path").as_deref(), Some("/"));
+    assert_eq!(echoed(&text(&r), "spin-base-path").as_deref(), Some("/"));
     assert_eq!(
-        echoed(&r.body, "spin-raw-component-route").as_deref(),
+        echoed(&text(&r), "spin-raw-component-route").as_deref(),
         Some("/static/...")
     );
     assert_eq!(
-        echoed(&r.body, "spin-component-route").as_deref(),
+        echoed(&text(&r), "spin-component-route").as_deref(),
         Some("/static")
     );
-    assert!(echoed(&r.body, "spin-client-addr").is_some_and(|c| c.starts_with("127.0.0.1:")));
+    assert!(echoed(&text(&r), "spin-client-addr").is_some_and(|c| c.starts_with("127.0.0.1:")));
     // Kept, as Spin keeps it: the route has no `:x` wildcard, so the host adds no line.
     assert_eq!(
-        echoed(&r.body, "spin-path-match-x").as_deref(),
+        echoed(&text(&r), "spin-path-match-x").as_deref(),
         Some("forged")
     );
 
     let r = get(&host, "/users/42/headers");
-    assert_eq!(echoed(&r.body, "spin-path-match-id").as_deref(), Some("42"));
+    assert_eq!(echoed(&text(&r), "spin-path-match-id").as_deref(), Some("42"));
     assert_eq!(
-        echoed(&r.body, "spin-path-info").as_deref(),
+        echoed(&text(&r), "spin-path-info").as_deref(),
         Some("/headers")
     );
 
     // An exact route matches only itself; longer paths fall to the catch-all.
     let r = get(&host, "/exact/headers");
     assert_eq!(
-        echoed(&r.body, "spin-matched-route").as_deref(),
+        echoed(&text(&r), "spin-matched-route").as_deref(),
         Some("/...")
     );
 
     let r = get(&host, "/.well-known/spin/health");
-    assert_eq!((r.status, r.body.as_str()), (200, "OK"));
+    assert_eq!((r.status, text(&r).as_str()), (200, "OK"));
     host.shutdown();
 }
 
@@ -206,26 +155,26 @@ fn files_environment_and_isolation() {
     let dir = app_dir("files", APP);
     let host = start(&dir.join("spin.toml"), opts()).unwrap();
     assert_eq!(
-        get(&host, "/static/read?p=/data/sub/b.txt").body,
+        get(&host, "/static/read?p=/data/sub/b.txt").text(),
         "nested\n"
     );
-    assert_eq!(get(&host, "/static/read?p=/notes.md").body, "note\n");
+    assert_eq!(get(&host, "/static/read?p=/notes.md").text(), "note\n");
     assert!(get(&host, "/static/write?p=/data/new.txt")
-        .body
+        .text()
         .starts_with("ERR"));
     assert!(!dir.join("static/new.txt").exists());
-    let env = get(&host, "/static/env").body;
+    let env = text(&get(&host, "/static/env"));
     assert!(
         env.contains("CACHE_CONTROL=max-age=60\n") && env.contains("FOO=bar\n"),
         "{env}"
     );
     assert_eq!(
-        get(&host, "/env").body.trim(),
+        text(&get(&host, "/env")).trim(),
         "",
         "the other component has its own env"
     );
-    assert_eq!(get(&host, "/args").body, "[]\n");
-    assert!(get(&host, "/read?p=/data/a.txt").body.starts_with("ERR"));
+    assert_eq!(get(&host, "/args").text(), "[]\n");
+    assert!(get(&host, "/read?p=/data/a.txt").text().starts_with("ERR"));
 
     let body: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
     let r = request(host.addr(), "POST", "/echo", "", &body);
@@ -233,7 +182,7 @@ fn files_environment_and_isolation() {
     assert_eq!(r.header("content-type"), Some("application/octet-stream"));
 
     let r = get(&host, "/outbound");
-    assert!(r.body.contains("HttpRequestDenied"), "{}", r.body);
+    assert!(text(&r).contains("HttpRequestDenied"), "{}", text(&r));
 }
 
 #[test]
@@ -250,7 +199,7 @@ fn failures_answer_500_and_the_host_survives() {
     .unwrap();
     let r = get(&host, "/trap");
     assert_eq!(r.status, 500);
-    assert_eq!(r.body, "", "as Spin answers a failed component");
+    assert_eq!(text(&r), "", "as Spin answers a failed component");
 
     let t = Instant::now();
     assert_eq!(get(&host, "/loop").status, 500);
@@ -266,7 +215,7 @@ fn no_matching_route_is_404() {
     let dir = app_dir("404", &manifest);
     let host = start(&dir.join("spin.toml"), opts()).unwrap();
     let r = get(&host, "/nothing/here");
-    assert_eq!((r.status, r.body.as_str()), (404, ""));
+    assert_eq!((r.status, text(&r).as_str()), (404, ""));
     assert_eq!(get(&host, "/staticx").status, 404);
     assert_eq!(get(&host, "/static").status, 200);
     assert_eq!(get(&host, "/api").status, 200);

@@ -1,12 +1,10 @@
-//! Fault isolation on the local host: a test component built from source here
-//! (tests/fixtures/faults, by tests/fixtures/build.sh) that traps, loops forever, allocates
-//! without bound and recurses without bound, routed at `/fault/...` next to the real app and
-//! static components. Each fault gets a 500 within the configured deadline and memory cap,
+//! Fault isolation on the local host: the test component (`tests/fixtures/echo`, built by
+//! `scripts/build.sh`), asked to trap, loop forever, allocate without bound and recurse
+//! without bound, routed at `/fault/...` next to the real app and static components. Each fault gets a 500 within the configured deadline and memory cap,
 //! the very next request to a healthy route is served, faults in flight do not hold up
 //! healthy requests, and host memory stays bounded however often the cap is hit.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -22,34 +20,6 @@ const LONG_DEADLINE: Duration = Duration::from_secs(4);
 /// Past the deadline, the answer must come within this (epoch ticks are 10 ms; the rest is
 /// scheduling on 2 busy cores).
 const SLACK: Duration = Duration::from_secs(2);
-
-/// Builds the fixture (cargo makes this a no-op when it is fresh; the first build, std
-/// included, takes a couple of minutes on 2 cores).
-fn faults_wasm() -> PathBuf {
-    static WASM: OnceLock<PathBuf> = OnceLock::new();
-    WASM.get_or_init(|| {
-        let script = crate::harness::root().join("tests/fixtures/build.sh");
-        let out = std::process::Command::new("bash")
-            .arg(&script)
-            .output()
-            .expect("run tests/fixtures/build.sh");
-        assert!(
-            out.status.success(),
-            "tests/fixtures/build.sh failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let stdout = String::from_utf8(out.stdout).unwrap();
-        let wasm = PathBuf::from(
-            stdout
-                .lines()
-                .find(|l| l.ends_with("/faults.wasm"))
-                .expect("faults.wasm built"),
-        );
-        assert!(wasm.is_file(), "{}", wasm.display());
-        wasm
-    })
-    .clone()
-}
 
 struct Host {
     _dir: TempDir,
@@ -90,7 +60,7 @@ fn start_host(request_timeout: Duration, memory_limit_bytes: usize) -> Host {
         let (app, files, faults) = (
             crate::harness::wasm("tutorial_app.wasm"),
             crate::harness::wasm("static_files.wasm"),
-            faults_wasm(),
+            crate::harness::wasm("echo.wasm"),
         );
         let component = |id, source, route, extra| crate::harness::Component {
             id,
@@ -139,7 +109,7 @@ fn assert_healthy_within(addr: SocketAddr, after: &str, bound: Duration) {
     for (target, body) in [
         ("/iseven?num=3", &b"The integer 3 is odd"[..]),
         ("/static/index.html", b"<p>static</p>\n"),
-        ("/fault/ok", b"healthy"),
+        ("/fault/ok", b"Hello from echo, path=/fault/ok\n"),
     ] {
         let (status, got, took) = timed_get(addr, target);
         assert_eq!(
