@@ -32,7 +32,13 @@ async fn handle(req: spin_sdk::http::IncomingRequest, out: spin_sdk::http::Respo
             let target = spin_glue::target(&req);
             let headers = spin_glue::headers(&req, &respond::REQUEST_HEADERS);
             let settings = Settings::from_variables(variable);
-            respond(&method, &target, &headers, &wasi_fs::WasiFs::mount(), &settings)
+            respond(
+                &method,
+                &target,
+                &headers,
+                &wasi_fs::WasiFs::mount(),
+                &settings,
+            )
         }
         None => respond::method_not_allowed().map(Body::Bytes),
     };

@@ -98,7 +98,10 @@ impl Seek for WasiFile {
             SeekFrom::Start(n) => (0, i64::try_from(n).map_err(|_| invalid())?),
             SeekFrom::Current(d) => (self.pos, d),
             SeekFrom::End(d) => {
-                let stat = self.file.stat().map_err(|e| io::Error::other(format!("{e:?}")))?;
+                let stat = self
+                    .file
+                    .stat()
+                    .map_err(|e| io::Error::other(format!("{e:?}")))?;
                 (stat.size, d)
             }
         };

@@ -132,7 +132,10 @@ fn serves_on_a_free_port_with_spin_headers() {
     );
 
     let r = get(&host, "/users/42/headers");
-    assert_eq!(echoed(&text(&r), "spin-path-match-id").as_deref(), Some("42"));
+    assert_eq!(
+        echoed(&text(&r), "spin-path-match-id").as_deref(),
+        Some("42")
+    );
     assert_eq!(
         echoed(&text(&r), "spin-path-info").as_deref(),
         Some("/headers")
