@@ -281,6 +281,10 @@ if [ -n "$SPIN" ]; then
         IFS='|' read -r label _ path <<<"${APP_TARGETS[$i]}"
         run "s$i" "http://127.0.0.1:$spin_app_port$path" "$CONNECTIONS" "$DURATION" "Spin: $label"
     done
+    # The empty component ignores its target: given /iseven's 5,000-digit one, it measures
+    # what Spin itself spends on so long a request (parsing it, and its spin-* headers).
+    run "s_empty_iseven" "http://127.0.0.1:$spin_empty_port$ISEVEN" "$CONNECTIONS" "$DURATION" \
+        "Spin: empty component, /iseven's target"
     run "s_empty2" "http://127.0.0.1:$spin_empty_port/" "$CONNECTIONS" "$DURATION" "Spin: empty component"
     spin_empty_mean=$(((${rps[s_empty1]} + ${rps[s_empty2]}) / 2))
 
@@ -368,6 +372,14 @@ if [ -n "$SPIN" ]; then
         spin_row "$label" "s$i"
     done
     spin_row "empty component \`/\` (floor, last run)" s_empty2
+    spin_row "empty component given \`/iseven?num=<5,000 digits>\` (what Spin spends on that request)" s_empty_iseven
+    echo
+    iseven_key=""
+    for i in "${!APP_TARGETS[@]}"; do
+        [[ ${APP_TARGETS[$i]} == *"|$ISEVEN" ]] && iseven_key=s$i
+    done
+    echo "App \`/iseven\` against the empty component given the same 5,000-digit request:"
+    echo "$(pct "${rps[$iseven_key]}" "${rps[s_empty_iseven]}")."
     echo
     echo "Targets under Spin: every app endpoint ≥ 98% of the empty component, the static file"
     echo "≥ 90%, nothing below the template's hello world (one run: read with the spread of the"
