@@ -95,7 +95,7 @@ fn serve<F: FileSource>(
         .next()
         .unwrap_or_default()
         .is_empty();
-    let target_path = uri_path.split('?').next().unwrap_or_default();
+    let target_path = uri_path.split(['?', '#']).next().unwrap_or_default();
     if no_path && !target_path.is_empty() && !target_path.ends_with('/') {
         return redirect_to_directory(uri_path).map(Body::Bytes);
     }
@@ -159,6 +159,8 @@ fn open_setting<F: FileSource>(name: &str, path: &SafePath, fs: &F) -> Option<(F
 /// the request (`./docs/?q` for `/static/docs?q`), so it never leaves this site, whatever
 /// route the component is mounted at.
 fn redirect_to_directory(uri_path: &str) -> Response<Vec<u8>> {
+    // A fragment names no part of a resource: cut, as `path::resolve` cuts it.
+    let uri_path = uri_path.split('#').next().unwrap_or_default();
     let (path, query) = match uri_path.split_once('?') {
         Some((path, query)) => (path, Some(query)),
         None => (uri_path, None),

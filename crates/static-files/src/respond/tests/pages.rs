@@ -158,6 +158,13 @@ fn a_directory_without_its_slash_redirects_to_it() {
     assert_eq!(header(&res, "location"), Some("./docs/"));
     let res = get("/docs?tab=1");
     assert_eq!(header(&res, "location"), Some("./docs/?tab=1"));
+    // A fragment (no client sends one, but a target may hold a `#`) is cut, as the path's is.
+    assert_eq!(header(&get("/docs#x"), "location"), Some("./docs/"));
+    assert_eq!(
+        header(&get("/docs?tab=1#x"), "location"),
+        Some("./docs/?tab=1")
+    );
+    assert_eq!(header(&get("/docs#x?tab=1"), "location"), Some("./docs/"));
     assert_eq!(get("/docs/").body(), b"<p>docs</p>");
     // The route's base itself: Spin's path-info is empty for `/static`.
     let mut headers = HeaderMap::new();
