@@ -191,10 +191,10 @@ fn represent<F: std::io::Read + std::io::Seek>(
     let content_type = mime::content_type(name);
     let len = meta.len;
     let small = if len <= IN_MEMORY_LIMIT {
-        let mut body = Vec::with_capacity(len as usize);
-        // Exactly `len` bytes: no extra read to find the end (each read is a host call).
-        let read = (&mut file).take(len).read_to_end(&mut body);
-        if read.is_err() || body.len() as u64 != len {
+        // Exactly `len` bytes, asked for whole: each read is a host call, so neither a
+        // probe for the end nor `read_to_end`'s growing buffers (8 KiB, then 16, ...).
+        let mut body = vec![0; len as usize];
+        if file.read_exact(&mut body).is_err() {
             return text(StatusCode::NOT_FOUND).map(Body::Bytes);
         }
         Some(body)

@@ -3,7 +3,8 @@
 //!
 //! Under Spin each file system call is a hop to a blocking thread and back. Through the
 //! adapter, one file cost five (`path_open` and `fd_read` each add a `stat` of their own);
-//! here it is three: `open-at`, `stat`, and one `read` of exactly the file's length.
+//! here it is three for a file up to 64 KiB: `open-at`, `stat`, and one `read` (the host
+//! returns at most 64 KiB a read).
 //! `std::fs` would cost more still: it links wasi-libc's preopen table, which every
 //! instance fills in `_initialize` before it answers anything (docs/benchmark.md).
 
@@ -20,11 +21,20 @@ use crate::fs::{FileSource, Meta, ReadError};
 pub struct WasiFs(Option<Descriptor>);
 
 impl WasiFs {
-    /// The preopen at `/`; without one, every file is missing.
+    /// The preopen at `/`, else the first one (a manifest that mounts `static` elsewhere);
+    /// without any, every file is missing, and each request says why in the log.
     pub fn mount() -> Self {
-        let root = preopens::get_directories()
-            .into_iter()
-            .find_map(|(dir, path)| (path == "/").then_some(dir));
+        let mut dirs = preopens::get_directories();
+        let at_root = dirs.iter().position(|(_, path)| path == "/");
+        let root = match at_root {
+            Some(i) => Some(dirs.swap_remove(i).0),
+            None => dirs.into_iter().next().map(|(dir, _)| dir),
+        };
+        if root.is_none() {
+            eprintln!(
+                "static-files: no files mount (`files = [...]` in spin.toml): nothing to serve"
+            );
+        }
         WasiFs(root)
     }
 }
@@ -95,7 +105,10 @@ impl Read for WasiFile {
 impl Seek for WasiFile {
     fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
         let (base, delta) = match pos {
-            SeekFrom::Start(n) => (0, i64::try_from(n).map_err(|_| invalid())?),
+            SeekFrom::Start(n) => {
+                self.pos = n;
+                return Ok(n);
+            }
             SeekFrom::Current(d) => (self.pos, d),
             SeekFrom::End(d) => {
                 let stat = self
