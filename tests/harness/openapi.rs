@@ -1,7 +1,7 @@
 //! Checks an answer against `static/openapi.json`: the path and method are documented
 //! (or the answer is the documented 404/405), the status is listed for the operation,
 //! the content type is one the response declares, and JSON bodies fit their schema.
-//! Every request made through `common::request` is checked, so the document cannot
+//! Every request made through `harness::request` is checked, so the document cannot
 //! drift from what the components do.
 
 use std::sync::OnceLock;

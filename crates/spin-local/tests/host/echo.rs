@@ -1,7 +1,7 @@
 //! The Spin conventions the host keeps for any component, with the test component
 //! (`tests/fixtures/echo`, which reports what it receives): routes and `spin-*` headers,
-//! `files` mounts and `environment`, isolation between components, failures answered 500,
-//! start-up errors and shutdown.
+//! `files` mounts and `environment`, isolation between components, HTTP/1.0 clients,
+//! start-up errors and shutdown. (Failing components: `faults.rs`.)
 
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
@@ -183,33 +183,10 @@ fn files_environment_and_isolation() {
     let r = request(host.addr(), "POST", "/echo", "", &body);
     assert_eq!(r.status, 200);
     assert_eq!(r.header("content-type"), Some("application/octet-stream"));
+    assert!(r.body == body, "the 200,000-byte body came back changed");
 
     let r = get(&host, "/outbound");
     assert!(text(&r).contains("HttpRequestDenied"), "{}", text(&r));
-}
-
-#[test]
-fn failures_answer_500_and_the_host_survives() {
-    let dir = app_dir("fail", APP);
-    let host = start(
-        &dir.join("spin.toml"),
-        HostOptions {
-            request_timeout: Duration::from_secs(1),
-            memory_limit_bytes: 32 << 20,
-            ..opts()
-        },
-    )
-    .unwrap();
-    let r = get(&host, "/trap");
-    assert_eq!(r.status, 500);
-    assert_eq!(text(&r), "", "as Spin answers a failed component");
-
-    let t = Instant::now();
-    assert_eq!(get(&host, "/loop").status, 500);
-    assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
-
-    assert_eq!(get(&host, "/alloc").status, 500);
-    assert_eq!(get(&host, "/hello").status, 200);
 }
 
 #[test]
@@ -246,4 +223,27 @@ fn shutdown_stops_listening() {
     assert_eq!(get(&host, "/hello").status, 200);
     drop(host);
     assert!(TcpStream::connect(addr).is_err());
+}
+
+/// An HTTP/1.0 client cannot read a chunked body: the answer must be framed by its length
+/// or by the connection's close, as hyper does for Spin.
+#[test]
+fn http_1_0_clients_get_no_chunked_answer() {
+    let dir = app_dir("http10", APP);
+    let host = start(&dir.join("spin.toml"), opts()).unwrap();
+    let raw = crate::harness::send_raw(
+        host.addr(),
+        b"GET /hello HTTP/1.0\r\nHost: localhost\r\n\r\n",
+        Duration::from_secs(30),
+    )
+    .unwrap();
+    let answer = String::from_utf8_lossy(&raw);
+    let (head, body) = answer.split_once("\r\n\r\n").expect("a whole head");
+    assert!(head.starts_with("HTTP/1."), "{head}");
+    assert!(head.contains(" 200 "), "{head}");
+    assert!(
+        !head.to_ascii_lowercase().contains("transfer-encoding"),
+        "{head}"
+    );
+    assert_eq!(body, "Hello from echo, path=/hello\n");
 }
