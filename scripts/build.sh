@@ -114,5 +114,5 @@ for p in "${PACKAGES[@]}"; do
 done
 
 # Stamp a successful build: the integration tests refuse components older than any source
-# (tests/common/mod.rs), and cargo leaves an up-to-date wasm's own mtime untouched.
+# (tests/harness/mod.rs), and cargo leaves an up-to-date wasm's own mtime untouched.
 touch "$OUT/build.stamp"
