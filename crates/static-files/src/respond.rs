@@ -3,8 +3,6 @@
 //! its representation (content coding, or a byte range of the identity bytes), evaluate
 //! `If-None-Match`, then `Range`; `finish` frames the body last.
 
-use std::io::Read;
-
 use http::header::{
     ACCEPT_ENCODING, ACCEPT_RANGES, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_RANGE, CONTENT_TYPE,
     ETAG, IF_NONE_MATCH, IF_RANGE, LOCATION, RANGE, VARY,

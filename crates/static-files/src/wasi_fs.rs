@@ -93,7 +93,7 @@ impl Read for WasiFile {
         let (data, _end) = self
             .file
             .read(buf.len() as u64, self.pos)
-            .map_err(|e| io::Error::other(format!("{e:?}")))?;
+            .map_err(io_error)?;
         // The host never returns more than asked for; `min` keeps a bad host from a panic.
         let n = data.len().min(buf.len());
         buf[..n].copy_from_slice(&data[..n]);
@@ -111,16 +111,17 @@ impl Seek for WasiFile {
             }
             SeekFrom::Current(d) => (self.pos, d),
             SeekFrom::End(d) => {
-                let stat = self
-                    .file
-                    .stat()
-                    .map_err(|e| io::Error::other(format!("{e:?}")))?;
+                let stat = self.file.stat().map_err(io_error)?;
                 (stat.size, d)
             }
         };
         self.pos = base.checked_add_signed(delta).ok_or_else(invalid)?;
         Ok(self.pos)
     }
+}
+
+fn io_error(e: ErrorCode) -> io::Error {
+    io::Error::other(format!("{e:?}"))
 }
 
 fn invalid() -> io::Error {

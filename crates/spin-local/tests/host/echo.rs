@@ -4,11 +4,11 @@
 //! start-up errors and shutdown. (Failing components: `faults.rs`.)
 
 use std::net::{SocketAddr, TcpStream};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use spin_local::{start, HostOptions, RunningHost};
+use spin_local::{start, RunningHost};
 
-use crate::harness::{exchange_with, host_options, wasm, Reply, TempDir};
+use crate::harness::{exchange_with, host_options, parse_reply, send_raw, wasm, Reply, TempDir};
 
 /// A fresh app directory holding `spin.toml` (with `{ECHO}` replaced) and a few files.
 fn app_dir(name: &str, manifest: &str) -> TempDir {
@@ -21,10 +21,6 @@ fn app_dir(name: &str, manifest: &str) -> TempDir {
     let manifest = manifest.replace("{ECHO}", &wasm("echo.wasm").display().to_string());
     std::fs::write(dir.join("spin.toml"), manifest).unwrap();
     dir
-}
-
-fn opts() -> HostOptions {
-    host_options()
 }
 
 const APP: &str = r#"
@@ -83,7 +79,7 @@ fn echoed(body: &str, name: &str) -> Option<String> {
 #[test]
 fn serves_on_a_free_port_with_spin_headers() {
     let dir = app_dir("headers", APP);
-    let host = start(&dir.join("spin.toml"), opts()).unwrap();
+    let host = start(&dir.join("spin.toml"), host_options()).unwrap();
     assert_ne!(host.addr().port(), 0);
 
     let r = get(&host, "/hello");
@@ -156,7 +152,7 @@ fn serves_on_a_free_port_with_spin_headers() {
 #[test]
 fn files_environment_and_isolation() {
     let dir = app_dir("files", APP);
-    let host = start(&dir.join("spin.toml"), opts()).unwrap();
+    let host = start(&dir.join("spin.toml"), host_options()).unwrap();
     assert_eq!(
         get(&host, "/static/read?p=/data/sub/b.txt").text(),
         "nested\n"
@@ -193,7 +189,7 @@ fn files_environment_and_isolation() {
 fn no_matching_route_is_404() {
     let manifest = APP.replace("route = \"/...\"", "route = \"/api/...\"");
     let dir = app_dir("404", &manifest);
-    let host = start(&dir.join("spin.toml"), opts()).unwrap();
+    let host = start(&dir.join("spin.toml"), host_options()).unwrap();
     let r = get(&host, "/nothing/here");
     assert_eq!((r.status, text(&r).as_str()), (404, ""));
     assert_eq!(get(&host, "/staticx").status, 404);
@@ -208,7 +204,10 @@ fn missing_source_says_to_build_first() {
         "source = \"target/nope.wasm\"\nallowed",
     );
     let dir = app_dir("missing", &manifest);
-    let err = format!("{:#}", start(&dir.join("spin.toml"), opts()).err().unwrap());
+    let err = format!(
+        "{:#}",
+        start(&dir.join("spin.toml"), host_options()).err().unwrap()
+    );
     assert!(
         err.contains("'echo'") && err.contains("nope.wasm") && err.contains("scripts/build.sh"),
         "{err}"
@@ -218,7 +217,7 @@ fn missing_source_says_to_build_first() {
 #[test]
 fn shutdown_stops_listening() {
     let dir = app_dir("shutdown", APP);
-    let host = start(&dir.join("spin.toml"), opts()).unwrap();
+    let host = start(&dir.join("spin.toml"), host_options()).unwrap();
     let addr = host.addr();
     assert_eq!(get(&host, "/hello").status, 200);
     drop(host);
@@ -230,20 +229,20 @@ fn shutdown_stops_listening() {
 #[test]
 fn http_1_0_clients_get_no_chunked_answer() {
     let dir = app_dir("http10", APP);
-    let host = start(&dir.join("spin.toml"), opts()).unwrap();
-    let raw = crate::harness::send_raw(
+    let host = start(&dir.join("spin.toml"), host_options()).unwrap();
+    let raw = send_raw(
         host.addr(),
         b"GET /hello HTTP/1.0\r\nHost: localhost\r\n\r\n",
         Duration::from_secs(30),
     )
     .unwrap();
-    let answer = String::from_utf8_lossy(&raw);
-    let (head, body) = answer.split_once("\r\n\r\n").expect("a whole head");
-    assert!(head.starts_with("HTTP/1."), "{head}");
-    assert!(head.contains(" 200 "), "{head}");
     assert!(
-        !head.to_ascii_lowercase().contains("transfer-encoding"),
-        "{head}"
+        raw.starts_with(b"HTTP/1."),
+        "{}",
+        String::from_utf8_lossy(&raw)
     );
-    assert_eq!(body, "Hello from echo, path=/hello\n");
+    let r = parse_reply(&raw, false).expect("a whole answer");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("transfer-encoding"), None);
+    assert_eq!(r.text(), "Hello from echo, path=/hello\n");
 }
