@@ -22,7 +22,7 @@ pub use router::respond;
 async fn handle(req: spin_sdk::http::IncomingRequest, out: spin_sdk::http::ResponseOutparam) {
     use http::header::{ACCEPT, IF_NONE_MATCH};
 
-    let started = std::time::Instant::now();
+    let started = spin_glue::stdio::now_ns();
     let target = spin_glue::target(&req);
     let method = spin_glue::method(&req.method()).unwrap_or(http::Method::POST); // any other: 405
     let res = respond(
@@ -33,9 +33,6 @@ async fn handle(req: spin_sdk::http::IncomingRequest, out: spin_sdk::http::Respo
     let path = target.split('?').next().unwrap_or_default();
     let (status, bytes) = (res.status().as_u16(), res.body().len());
     spin_glue::send(res, out).await;
-    let micros = started.elapsed().as_micros();
-    println!(
-        "{}",
-        access_log::line(method.as_str(), path, status, bytes, micros)
-    );
+    let micros = u128::from(spin_glue::stdio::now_ns().saturating_sub(started) / 1000);
+    spin_glue::stdio::stdout_line(&access_log::line(method.as_str(), path, status, bytes, micros));
 }

@@ -8,6 +8,9 @@
 //! - not the SDK's own `Response`: it goes through a `HashMap` and re-encodes every header,
 //!   which is code in every component for nothing.
 
+#[cfg(target_arch = "wasm32")]
+pub mod stdio;
+
 use futures::SinkExt;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use spin_sdk::http::{

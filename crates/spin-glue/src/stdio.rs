@@ -1,0 +1,32 @@
+//! The clock and stdout a component's log line needs, called as `wasi:clocks` and
+//! `wasi:cli` (WASI 0.2) imports rather than through `std`.
+//!
+//! `std::time::Instant` and `println!` are preview1 calls, which reach the host through
+//! the preview1 adapter that Spin links into the component. The adapter's first call in
+//! an instance allocates its state, a 64 KiB page, and its first write to a descriptor
+//! another: the instance grew from 2 pages to 4 on every request. Under Spin that growth
+//! (an `mprotect` per page, and twice the memory to reset afterwards) held the app's `/`
+//! to about 70% of the requests per second it serves without it (docs/benchmark.md).
+
+use wasi::cli::stdout;
+use wasi::clocks::monotonic_clock;
+
+/// Nanoseconds on the host's monotonic clock: only differences mean anything.
+pub fn now_ns() -> u64 {
+    monotonic_clock::now()
+}
+
+/// Writes `line` and a newline to stdout (Spin keeps it in the component's log and, under
+/// `spin up`, prints it). A failed write is dropped: a log line is never worth an error.
+pub fn stdout_line(line: &str) {
+    let out = stdout::get_stdout();
+    let mut bytes = Vec::with_capacity(line.len() + 1);
+    bytes.extend_from_slice(line.as_bytes());
+    bytes.push(b'\n');
+    // The host takes at most 4,096 bytes per `blocking-write-and-flush`.
+    for chunk in bytes.chunks(4096) {
+        if out.blocking_write_and_flush(chunk).is_err() {
+            return;
+        }
+    }
+}
