@@ -2,19 +2,22 @@
 # The performance benchmark, in one command: builds the release components and an optimised
 # host, serves the app on the local Wasmtime host (crates/spin-local) from the real spin.toml,
 # and drives load over loopback with wrk against every endpoint, next to two baselines run
-# the same way: the empty component (spin-sdk hello world, same build settings, same host:
-# what the runtime alone costs) and the same router and handlers compiled natively and served
-# by hyper (crates/native-server: no WebAssembly at all). Then the component sizes, the
-# start-up time and the in-process micro-benchmark (`cargo bench -p spin-local`).
+# the same way: the empty component (a fixed hello world in the app's shape, same build
+# settings, same host: what the runtime alone costs) and the same router and handlers
+# compiled natively and served by hyper (crates/native-server: no WebAssembly at all). When
+# a Spin CLI is found, the same endpoints under `spin up`, with the empty component and
+# Spin's template hello world as floors, then five shapes of the app. Then the component
+# sizes, the start-up time and the in-process micro-benchmark (`cargo bench -p spin-local`).
 #
 #   scripts/bench.sh [--no-micro]
 #
 # Load runs have a fixed duration and connection count (BENCH_DURATION, default 5 s, at
 # BENCH_CONNECTIONS=32; then BENCH_HIGH_DURATION=3 s at BENCH_HIGH_CONNECTIONS=256 for
-# errors), so the measuring part takes about two minutes; the first build takes longer
-# (Wasmtime in the `bench` profile: ~6 min on 2 cores). Only 127.0.0.1 is loaded, and every
-# process started here is stopped on exit. Guest and access logs go to /dev/null (still one
-# write per request). Output: Markdown on stdout, progress on stderr, logs in target/bench/.
+# errors). Under Spin each target runs in BENCH_ROUNDS (3) alternating rounds. The measuring
+# takes about six minutes; the first build takes longer (Wasmtime in the `bench` profile:
+# ~8 min on 2 cores). Only 127.0.0.1 is loaded, and every process started here is stopped
+# on exit. spin-local's guest and access logs go to /dev/null, Spin's to target/bench/ (still
+# one write per request). Output: Markdown on stdout, progress on stderr, logs in target/bench/.
 #
 # BENCH_PROFILE=dev builds the host, the native server and the micro-benchmark in the dev
 # profile the tests already built, instead of the optimised `bench` profile: for a quick
@@ -33,7 +36,7 @@ MICRO=1
 for arg in "$@"; do
     case "$arg" in
         --no-micro) MICRO=0 ;;
-        -h | --help) sed -n '2,22p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,27p' "$0"; exit 0 ;;
         *) echo "unknown argument '$arg' (usage: scripts/bench.sh [--no-micro])" >&2; exit 2 ;;
     esac
 done
@@ -261,6 +264,44 @@ other_pct=$(awk -v b=$((busy1 - busy0)) -v o=$((ours1 - ours0)) \
     'BEGIN { printf "%.0f", (b > 0 && b > o) ? 100 * (b - o) / b : 0 }')
 
 # --- the same endpoints under the real Spin ---------------------------------------------------
+# Under Spin a single 5-second run moves by up to ±15% on this kind of machine, from outside
+# it: every target is loaded in ROUNDS alternating rounds, each round starting one target
+# later (so that none always runs first), and reported by the rounds' medians; a ratio is
+# the median of the ratios within each round.
+ROUNDS=${BENCH_ROUNDS:-3}
+# run_rounds "key|url|label"...: every target once per round, into rps[key_ROUND] and the rest.
+run_rounds() {
+    local targets=("$@") round j key url label
+    for round in $(seq "$ROUNDS"); do
+        for j in "${!targets[@]}"; do
+            IFS='|' read -r key url label <<<"${targets[$(((j + round - 1) % ${#targets[@]}))]}"
+            run "${key}_$round" "$url" "$CONNECTIONS" "$DURATION" "round $round: $label"
+        done
+    done
+}
+median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+declare -A each
+# summarise KEY: the rounds' medians into rps[KEY], p50[KEY], p99[KEY], their req/s into
+# each[KEY] ("a/b/c"), errors and non-2xx summed (-1 if any round failed to run).
+summarise() {
+    local key=$1 r k rs=() p5=() p9=() e=0 b=0 failed=0
+    for r in $(seq "$ROUNDS"); do
+        k=${key}_$r
+        rs+=("${rps[$k]}") p5+=("${p50[$k]}") p9+=("${p99[$k]}")
+        ((${errs[$k]} >= 0 && ${bad[$k]} >= 0)) || failed=1
+        e=$((e + ${errs[$k]})) b=$((b + ${bad[$k]}))
+    done
+    ((failed)) && e=-1 b=-1
+    rps[$key]=$(median "${rs[@]}") p50[$key]=$(median "${p5[@]}") p99[$key]=$(median "${p9[@]}")
+    errs[$key]=$e bad[$key]=$b each[$key]=$(IFS=/; echo "${rs[*]}")
+}
+# ratio KEY BASE: the median over the rounds of KEY's req/s as a percentage of BASE's.
+ratio() {
+    local r out=()
+    for r in $(seq "$ROUNDS"); do out+=("$(pct "${rps[${1}_$r]}" "${rps[${2}_$r]}")"); done
+    echo "$(median "${out[@]%\%}")%"
+}
+
 find_spin || exit 1
 if [ -n "$SPIN" ]; then
     spin_version=$("$SPIN" --version)
@@ -274,23 +315,24 @@ if [ -n "$SPIN" ]; then
     spin_empty_port=$port
     spin_up spin-template crates/template-hello/spin.toml
     spin_template_port=$port
-    say "load under Spin: ${DURATION}s per target at $CONNECTIONS connections"
-    run "s_empty1" "http://127.0.0.1:$spin_empty_port/" "$CONNECTIONS" "$DURATION" "Spin: empty component"
-    run "s_template" "http://127.0.0.1:$spin_template_port/" "$CONNECTIONS" "$DURATION" "Spin: template hello world"
+    SPIN_TARGETS=(
+        "s_empty|http://127.0.0.1:$spin_empty_port/|empty component \`/\` (floor)"
+        "s_template|http://127.0.0.1:$spin_template_port/|template hello world \`/\` (http-rust-p2, as built by spin build)"
+    )
     for i in "${!APP_TARGETS[@]}"; do
         IFS='|' read -r label _ path <<<"${APP_TARGETS[$i]}"
-        run "s$i" "http://127.0.0.1:$spin_app_port$path" "$CONNECTIONS" "$DURATION" "Spin: $label"
+        SPIN_TARGETS+=("s$i|http://127.0.0.1:$spin_app_port$path|$label")
     done
     # The empty component ignores its target: given /iseven's 5,000-digit one, it measures
     # what so long a request costs before any handler runs (Spin parsing it and adding its
     # spin-* headers, the SDK copying them into the guest).
-    run "s_empty_iseven" "http://127.0.0.1:$spin_empty_port$ISEVEN" "$CONNECTIONS" "$DURATION" \
-        "Spin: empty component, /iseven's target"
-    run "s_empty2" "http://127.0.0.1:$spin_empty_port/" "$CONNECTIONS" "$DURATION" "Spin: empty component"
-    spin_empty_mean=$(((${rps[s_empty1]} + ${rps[s_empty2]}) / 2))
+    SPIN_TARGETS+=("s_empty_iseven|http://127.0.0.1:$spin_empty_port$ISEVEN|empty component given \`/iseven?num=<5,000 digits>\` (what that request costs before any handler)")
+    say "load under Spin: $ROUNDS alternating rounds of ${DURATION}s per target at $CONNECTIONS connections"
+    run_rounds "${SPIN_TARGETS[@]}"
+    for t in "${SPIN_TARGETS[@]}"; do summarise "${t%%|*}"; done
 
     # The component's shape, one lever at a time: each variant of the app under its own
-    # `spin up`, `/` loaded in VARIANT_ROUNDS alternating rounds.
+    # `spin up`, `/` loaded in the same alternating rounds.
     VDIR=$OUT/variants
     rm -rf "$VDIR" && mkdir -p "$VDIR"
     SLIM=target/debug/slim-metadata # built by scripts/build.sh
@@ -308,7 +350,7 @@ if [ -n "$SPIN" ]; then
     "$SLIM" "$RAW" "$VDIR/no-wasm-opt.wasm"
     wasm-opt -O3 "${WASM_OPT_FEATURES[@]}" "$RAW" -o "$VDIR/O3.tmp.wasm"
     "$SLIM" "$VDIR/O3.tmp.wasm" "$VDIR/wasm-opt-O3.wasm" && rm -f "$VDIR/O3.tmp.wasm"
-    declare -A vport
+    VARIANT_TARGETS=()
     for v in "${VARIANTS[@]}"; do
         name=${v%%|*}
         mkdir -p "$VDIR/$name"
@@ -317,18 +359,11 @@ if [ -n "$SPIN" ]; then
             '[component.app]' "source = \"$PWD/$VDIR/$name.wasm\"" 'allowed_outbound_hosts = []' \
             >"$VDIR/$name/spin.toml"
         spin_up "variant-$name" "$VDIR/$name/spin.toml"
-        vport[$name]=$port
+        VARIANT_TARGETS+=("v_${name//-/_}|http://127.0.0.1:$port/|$name")
     done
-    ROUNDS=${VARIANT_ROUNDS:-3}
     say "variants under Spin: $ROUNDS alternating rounds of ${DURATION}s on \`/\`"
-    for round in $(seq "$ROUNDS"); do
-        # Each round starts one variant later, so that none always runs first.
-        for j in "${!VARIANTS[@]}"; do
-            v=${VARIANTS[$(((j + round - 1) % ${#VARIANTS[@]}))]}
-            name=${v%%|*}
-            run "v_${name}_$round" "http://127.0.0.1:${vport[$name]}/" "$CONNECTIONS" "$DURATION" "round $round: $name"
-        done
-    done
+    run_rounds "${VARIANT_TARGETS[@]}"
+    for t in "${VARIANT_TARGETS[@]}"; do summarise "${t%%|*}"; done
 else
     say "no Spin CLI (SPIN_BIN, or spin on PATH): the Spin table is left out"
 fi
@@ -361,53 +396,39 @@ echo
 if [ -n "$SPIN" ]; then
     echo "### Under $spin_version (\`spin up\`, what users run)"
     echo
-    echo "| target | requests/s | p50 | p99 | socket errors | non-2xx | vs empty component | vs template |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
-    spin_row() { # label key
-        row "$1" "$2" "$(pct "${rps[$2]}" "$spin_empty_mean") | $(pct "${rps[$2]}" "${rps[s_template]}")"
-    }
-    spin_row "empty component \`/\` (floor, first run)" s_empty1
-    spin_row "template hello world \`/\` (http-rust-p2, as built by spin build)" s_template
-    for i in "${!APP_TARGETS[@]}"; do
-        IFS='|' read -r label _ _ <<<"${APP_TARGETS[$i]}"
-        spin_row "$label" "s$i"
+    echo "$ROUNDS alternating rounds of ${DURATION} s per target; requests/s, p50 and p99 are the rounds' medians,"
+    echo "each ratio the median of the ratios within a round."
+    echo
+    echo "| target | requests/s | p50 | p99 | socket errors | non-2xx | rounds (req/s) | vs empty component | vs template |"
+    echo "|---|---:|---:|---:|---:|---:|---|---:|---:|"
+    for t in "${SPIN_TARGETS[@]}"; do
+        IFS='|' read -r key _ label <<<"$t"
+        row "$label" "$key" "${each[$key]} | $(ratio "$key" s_empty) | $(ratio "$key" s_template)"
     done
-    spin_row "empty component \`/\` (floor, last run)" s_empty2
-    spin_row "empty component given \`/iseven?num=<5,000 digits>\` (what that request costs before any handler)" s_empty_iseven
     echo
     for i in "${!APP_TARGETS[@]}"; do
         [[ ${APP_TARGETS[$i]} == *"|$ISEVEN" ]] || continue
         echo "App \`/iseven\` against the empty component given the same 5,000-digit request:"
-        echo "$(pct "${rps[s$i]}" "${rps[s_empty_iseven]}")."
+        echo "$(ratio "s$i" s_empty_iseven)."
     done
     echo
     echo "Targets under Spin: every app endpoint ≥ 98% of the empty component, the static file"
-    echo "≥ 90%, nothing below the template's hello world (one run: read with the spread of the"
-    echo "two floor runs in mind)."
+    echo "≥ 90%, nothing below the template's hello world."
     echo
-    echo "Variants of the app's shape under Spin, \`/\`, $ROUNDS alternating rounds (req/s, p50 and p99"
-    echo "are the rounds' medians; a lever is adopted only at ≥ 3% over the shipped shape in every round):"
+    echo "Variants of the app's shape under Spin, \`/\`, in the same kind of rounds (a lever is adopted"
+    echo "only at ≥ 3% over the shipped shape in every round):"
     echo
     echo "| variant | requests/s | p50 | p99 | socket errors | non-2xx | rounds (req/s) | vs shipped | bytes | verdict |"
     echo "|---|---:|---:|---:|---:|---:|---|---:|---:|---|"
-    median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
     for v in "${VARIANTS[@]}"; do
-        name=${v%%|*} what=${v#*|}
-        rounds=() p50s=() p99s=() e=0 b=0 faster=1
+        name=${v%%|*} what=${v#*|} key=v_${name//-/_} faster=1
         for round in $(seq "$ROUNDS"); do
-            k=v_${name}_$round
-            rounds+=("${rps[$k]}") p50s+=("${p50[$k]}") p99s+=("${p99[$k]}")
-            e=$((e + ${errs[$k]})) b=$((b + ${bad[$k]}))
-            [ $((100 * ${rps[$k]})) -ge $((103 * ${rps[v_shipped_$round]})) ] || faster=0
+            [ $((100 * ${rps[${key}_$round]})) -ge $((103 * ${rps[v_shipped_$round]})) ] || faster=0
         done
-        rps[v_$name]=$(median "${rounds[@]}")
         if [ "$name" = shipped ]; then verdict_v="shipped"
         elif ((faster)); then verdict_v="≥ 3% faster in every round"
         else verdict_v="not adopted"; fi
-        printf '| %s (%s) | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$what" "${rps[v_$name]}" \
-            "$(fmt_ms "$(median "${p50s[@]}")")" "$(fmt_ms "$(median "${p99s[@]}")")" "$e" "$b" \
-            "$(IFS=/; echo "${rounds[*]}")" "$(pct "${rps[v_$name]}" "${rps[v_shipped]}")" \
-            "$(stat -c %s "$VDIR/$name.wasm")" "$verdict_v"
+        row "$name ($what)" "$key" "${each[$key]} | $(ratio "$key" v_shipped) | $(stat -c %s "$VDIR/$name.wasm") | $verdict_v"
     done
     echo
     echo "### On spin-local (our stand-in host; not what users deploy)"
