@@ -315,6 +315,9 @@ if [ -n "$SPIN" ]; then
     spin_empty_port=$port
     spin_up spin-template crates/template-hello/spin.toml
     spin_template_port=$port
+    start spin-file-floor /static/index.html setsid "$SPIN" up --from crates/file-floor/spin.toml \
+        --log-dir "$OUT/spin-logs/spin-file-floor"
+    spin_file_floor_port=$port
     SPIN_TARGETS=(
         "s_empty|http://127.0.0.1:$spin_empty_port/|empty component \`/\` (floor)"
         "s_template|http://127.0.0.1:$spin_template_port/|template hello world \`/\` (http-rust-p2, as built by spin build)"
@@ -327,6 +330,9 @@ if [ -n "$SPIN" ]; then
     # what so long a request costs before any handler runs (Spin parsing it and adding its
     # spin-* headers, the SDK copying them into the guest).
     SPIN_TARGETS+=("s_empty_iseven|http://127.0.0.1:$spin_empty_port$ISEVEN|empty component given \`/iseven?num=<5,000 digits>\` (what that request costs before any handler)")
+    # What Spin charges for a file whatever serves it (crates/file-floor): the static
+    # component's own code is its distance from this.
+    SPIN_TARGETS+=("s_file_floor|http://127.0.0.1:$spin_file_floor_port/static/index.html|file floor \`/static/index.html\` (open, stat, read and one variable; no HTTP logic)")
     say "load under Spin: $ROUNDS alternating rounds of ${DURATION}s per target at $CONNECTIONS connections"
     run_rounds "${SPIN_TARGETS[@]}"
     for t in "${SPIN_TARGETS[@]}"; do summarise "${t%%|*}"; done
@@ -411,6 +417,11 @@ if [ -n "$SPIN" ]; then
         echo "App \`/iseven\` against the empty component given the same 5,000-digit request:"
         echo "$(ratio "s$i" s_empty_iseven)."
     done
+    for i in "${!APP_TARGETS[@]}"; do
+        [[ ${APP_TARGETS[$i]} == *"|/static/index.html" ]] || continue
+        echo "The static file against the file floor (the same file, the same host calls, no HTTP logic):"
+        echo "$(ratio "s$i" s_file_floor)."
+    done
     echo
     echo "Targets under Spin: every app endpoint ≥ 98% of the empty component, the static file"
     echo "≥ 90%, nothing below the template's hello world."
@@ -470,7 +481,7 @@ echo "Component sizes (core module as spin.toml names it, after scripts/build.sh
 echo
 echo "| component | bytes | cargo's output |"
 echo "|---|---:|---:|"
-for c in tutorial_app static_files empty_component; do
+for c in tutorial_app static_files empty_component file_floor; do
     raw=$WASM/deps/$c.wasm
     printf '| %s | %s | %s |\n' "$c.wasm" "$(stat -c %s "$WASM/$c.wasm")" \
         "$( [ -f "$raw" ] && stat -c %s "$raw" || echo '?')"

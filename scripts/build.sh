@@ -5,7 +5,8 @@
 #   scripts/build.sh              the app and the static file component, and the test component
 #                                 the tests serve beside them (crates/spin-local/tests/fixtures/echo)
 #   scripts/build.sh --baseline   also the benchmark's floors: crates/empty-component (our build
-#                                 settings) and crates/template-hello (Spin's template, as is)
+#                                 settings), crates/file-floor (the static component's) and
+#                                 crates/template-hello (Spin's template, as is)
 #
 # Route 1, the ordinary one: rustup has the wasm32-wasip1 target -> plain `cargo build`.
 # Route 2, for machines that reach only package registries (no `rustup target add`):
@@ -31,7 +32,7 @@ template=0
 
 for arg in "$@"; do
     case "$arg" in
-        --baseline) PACKAGES+=(empty-component) template=1 ;;
+        --baseline) PACKAGES+=(empty-component file-floor) template=1 ;;
         *) say "unknown argument '$arg' (usage: scripts/build.sh [--baseline])"; exit 2 ;;
     esac
 done
