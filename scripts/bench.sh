@@ -5,8 +5,9 @@
 # the same way: the empty component (a fixed hello world in the app's shape, same build
 # settings, same host: what the runtime alone costs) and the same router and handlers
 # compiled natively and served by hyper (crates/native-server: no WebAssembly at all). When
-# a Spin CLI is found, the same endpoints under `spin up`, with the empty component and
-# Spin's template hello world as floors, then five shapes of the app. Then the component
+# a Spin CLI is found, the same endpoints under `spin up`, with the empty component, Spin's
+# template hello world and the file floor (crates/file-floor) as floors, then five shapes
+# of the app. Then the component
 # sizes, the start-up time and the in-process micro-benchmark (`cargo bench -p spin-local`).
 #
 #   scripts/bench.sh [--no-micro]
@@ -74,7 +75,7 @@ command -v curl >/dev/null || missing+=(curl)
 ((${#missing[@]} == 0)) || apt_install "${missing[@]}" || exit 1
 
 # --- build ---------------------------------------------------------------------------------
-say "building the components and both floors (scripts/build.sh --baseline)"
+say "building the components and the floors (scripts/build.sh --baseline)"
 scripts/build.sh --baseline 2>&1 | tee "$OUT/build.log" >&2
 # The host comes from the same build as `cargo bench -p spin-local` (which builds the
 # package's binary too), so the two share one optimised Wasmtime build; the native server
@@ -282,13 +283,14 @@ run_rounds() {
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 declare -A each
 # summarise KEY: the rounds' medians into rps[KEY], p50[KEY], p99[KEY], their req/s into
-# each[KEY] ("a/b/c"), errors and non-2xx summed (-1 if any round failed to run).
+# each[KEY] ("a/b/c"), errors and non-2xx summed (-1 if any round failed to run or served
+# nothing, which a median would hide).
 summarise() {
     local key=$1 r k rs=() p5=() p9=() e=0 b=0 failed=0
     for r in $(seq "$ROUNDS"); do
         k=${key}_$r
         rs+=("${rps[$k]}") p5+=("${p50[$k]}") p9+=("${p99[$k]}")
-        ((${errs[$k]} >= 0 && ${bad[$k]} >= 0)) || failed=1
+        ((${errs[$k]} >= 0 && ${bad[$k]} >= 0 && ${rps[$k]} > 0)) || failed=1
         e=$((e + ${errs[$k]})) b=$((b + ${bad[$k]}))
     done
     ((failed)) && e=-1 b=-1
@@ -305,9 +307,9 @@ ratio() {
 find_spin || exit 1
 if [ -n "$SPIN" ]; then
     spin_version=$("$SPIN" --version)
-    say "under $spin_version: the app, the empty component and the template's hello world"
-    spin_up() { # NAME MANIFEST
-        start "$1" / setsid "$SPIN" up --from "$2" --log-dir "$OUT/spin-logs/$1"
+    say "under $spin_version: the app and its three floors (empty component, template, file floor)"
+    spin_up() { # NAME MANIFEST [PATH_TO_CHECK]
+        start "$1" "${3:-/}" setsid "$SPIN" up --from "$2" --log-dir "$OUT/spin-logs/$1"
     }
     spin_up spin-app spin.toml
     spin_app_port=$port
@@ -315,8 +317,7 @@ if [ -n "$SPIN" ]; then
     spin_empty_port=$port
     spin_up spin-template crates/template-hello/spin.toml
     spin_template_port=$port
-    start spin-file-floor /static/index.html setsid "$SPIN" up --from crates/file-floor/spin.toml \
-        --log-dir "$OUT/spin-logs/spin-file-floor"
+    spin_up spin-file-floor crates/file-floor/spin.toml /static/index.html
     spin_file_floor_port=$port
     SPIN_TARGETS=(
         "s_empty|http://127.0.0.1:$spin_empty_port/|empty component \`/\` (floor)"
@@ -395,7 +396,7 @@ echo "## Benchmark: $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo
 echo "Machine: $(nproc) cores ($cpu), $mem, $(uname -sr); wrk -t1, server and load generator"
 echo "on the same cores. \`wrk -c$CONNECTIONS\`, ${DURATION} s per target. Other processes used"
-echo "${other_pct}% of the machine's CPU time during the load runs$( ((other_pct > 5)) && echo " (**busy machine: figures skewed**)")."
+echo "${other_pct}% of the machine's CPU time during the spin-local load runs$( ((other_pct > 5)) && echo " (**busy machine: figures skewed**)")."
 [ "$PROFILE" = bench ] ||
     echo "Host and native server built in the **$PROFILE profile** (BENCH_PROFILE): a check that the benchmark runs; their figures are not comparable."
 echo
@@ -424,7 +425,8 @@ if [ -n "$SPIN" ]; then
     done
     echo
     echo "Targets under Spin: every app endpoint ≥ 98% of the empty component, the static file"
-    echo "≥ 90%, nothing below the template's hello world."
+    echo "≥ 90% (the file floor shows what Spin itself charges for a file), nothing below the"
+    echo "template's hello world."
     echo
     echo "Variants of the app's shape under Spin, \`/\`, in the same kind of rounds (a lever is adopted"
     echo "only at ≥ 3% over the shipped shape in every round):"

@@ -1,5 +1,5 @@
 //! The edge between spin-sdk's `wasi:http` types and the components' pure handlers over
-//! `http` types, shared by both components so each entry point is a few lines.
+//! `http` types, shared by the components (and the benchmark floors) so each entry point is a few lines.
 //!
 //! The entry points take `IncomingRequest` and write to `ResponseOutparam` themselves:
 //! - not `http::Request`: the SDK's conversion panics (a trap, so a 500) on targets that

@@ -17,7 +17,8 @@ pub fn now_ns() -> u64 {
 }
 
 /// Writes `line` and a newline to stdout (Spin keeps it in the component's log and, under
-/// `spin up`, prints it). A failed write is dropped: a log line is never worth an error.
+/// `spin up`, prints it). A failed write drops the rest of the line: a log line is never
+/// worth an error.
 pub fn stdout_line(line: &str) {
     let out = stdout::get_stdout();
     let mut bytes = Vec::with_capacity(line.len() + 1);
