@@ -34,5 +34,11 @@ async fn handle(req: spin_sdk::http::IncomingRequest, out: spin_sdk::http::Respo
     let (status, bytes) = (res.status().as_u16(), res.body().len());
     spin_glue::send(res, out).await;
     let micros = u128::from(spin_glue::stdio::now_ns().saturating_sub(started) / 1000);
-    spin_glue::stdio::stdout_line(&access_log::line(method.as_str(), path, status, bytes, micros));
+    spin_glue::stdio::stdout_line(&access_log::line(
+        method.as_str(),
+        path,
+        status,
+        bytes,
+        micros,
+    ));
 }

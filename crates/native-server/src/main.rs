@@ -106,7 +106,7 @@ fn answer(req: hyper::Request<hyper::body::Incoming>, log: bool) -> hyper::Respo
         let micros = started.elapsed().as_micros();
         let mut line = tutorial_app::access_log::line(method.as_str(), path, status, bytes, micros);
         line.push('\n');
-        // One write per line, as the component's println! through WASI.
+        // One write per line, as the component writes it to wasi:cli/stdout.
         let _ = std::io::stdout().lock().write_all(line.as_bytes());
     }
     res
