@@ -413,15 +413,16 @@ if [ -n "$SPIN" ]; then
         row "$label" "$key" "${each[$key]} | $(ratio "$key" s_empty) | $(ratio "$key" s_template)"
     done
     echo
+    # The endpoints that have a floor of their own.
     for i in "${!APP_TARGETS[@]}"; do
-        [[ ${APP_TARGETS[$i]} == *"|$ISEVEN" ]] || continue
-        echo "App \`/iseven\` against the empty component given the same 5,000-digit request:"
-        echo "$(ratio "s$i" s_empty_iseven)."
-    done
-    for i in "${!APP_TARGETS[@]}"; do
-        [[ ${APP_TARGETS[$i]} == *"|/static/index.html" ]] || continue
-        echo "The static file against the file floor (the same file, the same host calls, no HTTP logic):"
-        echo "$(ratio "s$i" s_file_floor)."
+        case ${APP_TARGETS[$i]} in
+            *"|$ISEVEN")
+                echo "App \`/iseven\` against the empty component given the same 5,000-digit request:"
+                echo "$(ratio "s$i" s_empty_iseven)." ;;
+            *"|/static/index.html")
+                echo "The static file against the file floor (the same file, the same host calls, no HTTP logic):"
+                echo "$(ratio "s$i" s_file_floor)." ;;
+        esac
     done
     echo
     echo "Targets under Spin: every app endpoint ≥ 98% of the empty component, the static file"
