@@ -2,8 +2,9 @@
 //! runtime, opened in headless Chromium through chromedriver (Debian's `chromium` and
 //! `chromium-driver`): the title, the heading, the four animals in order, and no console
 //! error or CSP violation (Chromium logs both as SEVERE). A screenshot of each goes to
-//! `target/browser/`. Needs Chromium, so the Spin tier of `scripts/test.sh` runs it
-//! (`--include-ignored`), after installing the two packages where they are missing.
+//! `target/browser/`. And an SVG with a script, opened on its own: the script must not run.
+//! Needs Chromium, so the Spin tier of `scripts/test.sh` runs it (`--include-ignored`),
+//! after installing the two packages where they are missing.
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
@@ -13,7 +14,7 @@ use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 
-use crate::harness::{app, root};
+use crate::harness::{app, root, serve, static_files_manifest, TempDir};
 
 /// chromedriver on a free loopback port, stopped when dropped.
 struct Driver(Child, u16);
@@ -157,6 +158,52 @@ async fn check_page(client: &Client, path: &str, shot: &str) {
         severe.is_empty(),
         "{path}: console errors or CSP violations: {severe:#?}"
     );
+}
+
+/// An SVG is a document a browser runs scripts in, with the origin that served it; the
+/// static component's policy for it (`http-rules`' `XML_CSP`) must stop this one.
+#[test]
+#[ignore = "needs Chromium and chromedriver: scripts/test.sh runs it in the Spin tier"]
+fn an_svg_opened_on_its_own_runs_no_script() {
+    let dir = TempDir::new("svg-script");
+    std::fs::create_dir_all(dir.join("static")).unwrap();
+    std::fs::write(
+        dir.join("static/drawing.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"40\">\
+         <rect width=\"40\" height=\"40\" style=\"fill: teal\"/>\
+         <script>console.error('svg script ran')</script></svg>\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("spin.toml"),
+        static_files_manifest("svg-script", ""),
+    )
+    .unwrap();
+    let files = serve(&dir.join("spin.toml"), &[], "svg-script");
+    let driver = Driver::start();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let client = open(&driver).await;
+        assert_the_log_is_read(&client).await;
+        let url = format!("http://{}/static/drawing.svg", files.addr());
+        client.goto(&url).await.unwrap();
+        let severe = severe_log_entries(&client).await;
+        let said = |text: &str| {
+            severe
+                .iter()
+                .any(|e| e["message"].as_str().unwrap_or("").contains(text))
+        };
+        assert!(!said("svg script ran"), "the SVG's script ran: {severe:#?}");
+        // The drawing was opened and its script refused, not merely never reached.
+        assert!(
+            said("sandboxed") || said("Content Security Policy"),
+            "no sign of the script being blocked: {severe:#?}"
+        );
+        client.close().await.unwrap();
+    });
 }
 
 #[test]

@@ -7,7 +7,7 @@ use http::header::{
 };
 use http::{Response, StatusCode};
 
-use crate::policy::{ALLOWED_METHODS, HTML_CSP, HTML_REFERRER_POLICY, NOSNIFF};
+use crate::policy::{ALLOWED_METHODS, HTML_CSP, HTML_REFERRER_POLICY, NOSNIFF, XML_CSP};
 
 /// A body [`finish`] can frame: its length is known before it is sent.
 pub trait Framed {
@@ -27,15 +27,19 @@ impl Framed for Vec<u8> {
 }
 
 /// Finishes an answer. Every answer gets `nosniff`; HTML (by its `Content-Type`) also gets
-/// the CSP and referrer policy that keep injected markup from loading or sending anything.
+/// the CSP and referrer policy that keep injected markup from loading or sending anything,
+/// and SVG and XML, the other documents a browser runs scripts in, a CSP of their own.
 /// Then the body is framed, so the length always matches it: a GET gets an exact
 /// `Content-Length` (the host then need not chunk); HEAD, 204 and 304 carry no body and
 /// no length, since wasi-http hosts check a declared length against the bytes written.
 pub fn finish<B: Framed>(res: &mut Response<B>, head: bool) {
-    let html = res
-        .headers()
-        .get(CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    let is = |media_type: &[u8]| {
+        res.headers()
+            .get(CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(media_type))
+    };
+    let html = is(b"text/html");
+    let xml = is(b"image/svg+xml") || is(b"application/xml") || is(b"text/xml");
     let headers = res.headers_mut();
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static(NOSNIFF));
     if html {
@@ -44,6 +48,8 @@ pub fn finish<B: Framed>(res: &mut Response<B>, head: bool) {
             REFERRER_POLICY,
             HeaderValue::from_static(HTML_REFERRER_POLICY),
         );
+    } else if xml {
+        headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(XML_CSP));
     }
     let bodiless = matches!(
         res.status(),
@@ -111,13 +117,28 @@ mod tests {
     }
 
     #[test]
-    fn html_alone_gets_the_page_policies_and_everything_gets_nosniff() {
+    fn html_svg_and_xml_get_their_policies_and_everything_gets_nosniff() {
         let mut html = answer(StatusCode::NOT_FOUND, "text/html; charset=utf-8", b"<p>");
         finish(&mut html, false);
         assert_eq!(html.headers()[CONTENT_SECURITY_POLICY], HTML_CSP);
         assert_eq!(html.headers()[REFERRER_POLICY], HTML_REFERRER_POLICY);
         assert_eq!(html.headers()[X_CONTENT_TYPE_OPTIONS], NOSNIFF);
-        for content_type in ["application/json", "text/plain", "image/svg+xml"] {
+        for content_type in [
+            "image/svg+xml",
+            "application/xml",
+            "text/xml; charset=utf-8",
+        ] {
+            let mut doc = answer(StatusCode::OK, content_type, b"<svg/>");
+            finish(&mut doc, false);
+            assert_eq!(
+                doc.headers()[CONTENT_SECURITY_POLICY],
+                XML_CSP,
+                "{content_type}"
+            );
+            assert!(doc.headers().get(REFERRER_POLICY).is_none());
+            assert_eq!(doc.headers()[X_CONTENT_TYPE_OPTIONS], NOSNIFF);
+        }
+        for content_type in ["application/json", "text/plain", "image/png"] {
             let mut res = answer(StatusCode::OK, content_type, b"{}");
             finish(&mut res, false);
             assert!(res.headers().get(CONTENT_SECURITY_POLICY).is_none());
