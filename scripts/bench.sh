@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The performance benchmark, in one command: builds the release components and an optimised
-# host, serves the app on the local Wasmtime host (crates/spin-local) from the real spin.toml,
+# host, serves the app on the local Wasmtime host (tools/spin-local) from the real spin.toml,
 # and drives load over loopback with wrk against every endpoint, next to two baselines run
 # the same way: the empty component (a fixed hello world in the app's shape, same build
 # settings, same host: what the runtime alone costs) and the same router and handlers
-# compiled natively and served by hyper (crates/native-server: no WebAssembly at all). When
+# compiled natively and served by hyper (tools/bench/native-server: no WebAssembly at all). When
 # a Spin CLI is found, the same endpoints under `spin up`, with the empty component, Spin's
-# template hello world and the file floor (crates/file-floor) as floors, then five shapes
+# template hello world and the file floor (tools/bench/file-floor) as floors, then five shapes
 # of the app. Then the component
 # sizes, the start-up time and the in-process micro-benchmark (`cargo bench -p spin-local`).
 #
@@ -167,7 +167,7 @@ rm -rf "$cold_cache"
 
 start app / "$BIN/spin-local" up --from spin.toml --cache-dir "$CACHE"
 app_port=$port app_pid=$server_pid
-start empty / "$BIN/spin-local" up --from crates/empty-component/spin.toml --cache-dir "$CACHE"
+start empty / "$BIN/spin-local" up --from tools/bench/empty-component/spin.toml --cache-dir "$CACHE"
 empty_port=$port empty_pid=$server_pid
 start native / "$BIN/native-server"
 native_port=$port native_pid=$server_pid
@@ -313,11 +313,11 @@ if [ -n "$SPIN" ]; then
     }
     spin_up spin-app spin.toml
     spin_app_port=$port
-    spin_up spin-empty crates/empty-component/spin.toml
+    spin_up spin-empty tools/bench/empty-component/spin.toml
     spin_empty_port=$port
-    spin_up spin-template crates/template-hello/spin.toml
+    spin_up spin-template tools/bench/template-hello/spin.toml
     spin_template_port=$port
-    spin_up spin-file-floor crates/file-floor/spin.toml /static/index.html
+    spin_up spin-file-floor tools/bench/file-floor/spin.toml /static/index.html
     spin_file_floor_port=$port
     SPIN_TARGETS=(
         "s_empty|http://127.0.0.1:$spin_empty_port/|empty component \`/\` (floor)"
@@ -331,7 +331,7 @@ if [ -n "$SPIN" ]; then
     # what so long a request costs before any handler runs (Spin parsing it and adding its
     # spin-* headers, the SDK copying them into the guest).
     SPIN_TARGETS+=("s_empty_iseven|http://127.0.0.1:$spin_empty_port$ISEVEN|empty component given \`/iseven?num=<5,000 digits>\` (what that request costs before any handler)")
-    # What Spin charges for a file whatever serves it (crates/file-floor): the static
+    # What Spin charges for a file whatever serves it (tools/bench/file-floor): the static
     # component's own code is its distance from this.
     SPIN_TARGETS+=("s_file_floor|http://127.0.0.1:$spin_file_floor_port/static/index.html|file floor \`/static/index.html\` (open, stat, read and one variable; no HTTP logic)")
     say "load under Spin: $ROUNDS alternating rounds of ${DURATION}s per target at $CONNECTIONS connections"

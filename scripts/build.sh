@@ -3,10 +3,10 @@
 # makes them small and prints their sizes.
 #
 #   scripts/build.sh              the app and the static file component, and the test component
-#                                 the tests serve beside them (crates/spin-local/tests/fixtures/echo)
-#   scripts/build.sh --baseline   also the benchmark's floors: crates/empty-component (our build
-#                                 settings), crates/file-floor (the static component's) and
-#                                 crates/template-hello (Spin's template, as is)
+#                                 the tests serve beside them (tools/spin-local/tests/fixtures/echo)
+#   scripts/build.sh --baseline   also the benchmark's floors: tools/bench/empty-component (our build
+#                                 settings), tools/bench/file-floor (the static component's) and
+#                                 tools/bench/template-hello (Spin's template, as is)
 #
 # Route 1, the ordinary one: rustup has the wasm32-wasip1 target -> plain `cargo build`.
 # Route 2, for machines that reach only package registries (no `rustup target add`):
@@ -15,7 +15,7 @@
 # Size steps, on cargo's output (target/wasm32-wasip1/release/deps/X.wasm) into the file that
 # spin.toml names (target/wasm32-wasip1/release/X.wasm):
 #   1. `wasm-opt -Oz` (Debian's binaryen): about a fifth off the code.
-#   2. `slim-metadata` (crates/slim-metadata): the component-type sections cut down to the WIT
+#   2. `slim-metadata` (tools/slim-metadata): the component-type sections cut down to the WIT
 #      the module uses (spin-sdk embeds the whole Spin platform world: ~80 KB). It checks that
 #      the module still componentizes to the same imports and exports.
 # `spin build` runs only the cargo command of spin.toml, so it gives the larger modules.
@@ -78,8 +78,8 @@ wasm_build "-C link-arg=-zstack-size=65536" "${package_args[@]}"
 wasm_build "-C link-arg=-zstack-size=65536" -p echo
 if ((template)); then
     # As `spin build` builds the template: its own workspace, default profile and stack.
-    say "building crates/template-hello as Spin's http-rust-p2 template builds it"
-    (cd crates/template-hello && wasm_build "")
+    say "building tools/bench/template-hello as Spin's http-rust-p2 template builds it"
+    (cd tools/bench/template-hello && wasm_build "")
 fi
 
 # Size steps. wasm-opt is optional (the modules work without it, only larger); the
@@ -89,7 +89,7 @@ if ! command -v wasm-opt >/dev/null; then
     apt_install binaryen || wasm_opt=0
 fi
 ((wasm_opt)) || say "wasm-opt unavailable: skipping the wasm-opt step (install Debian's binaryen)"
-say "building the metadata step (crates/slim-metadata)"
+say "building the metadata step (tools/slim-metadata)"
 cargo build --quiet -p slim-metadata
 SLIM=target/debug/slim-metadata
 

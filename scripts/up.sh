@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the components and serves the app on http://127.0.0.1:3000: with `spin up` when a
 # Spin CLI is found (SPIN_BIN, else `spin` on PATH), otherwise with the local Wasmtime host
-# (crates/spin-local) from the same spin.toml. Either way the build is scripts/build.sh,
+# (tools/spin-local) from the same spin.toml. Either way the build is scripts/build.sh,
 # which works with or without the rustup wasm32-wasip1 target. Extra arguments go to the
 # runtime (e.g. --listen 127.0.0.1:8080, --variable cache_control=no-cache).
 # UP_RUNTIME=spin-local|spin chooses the runtime instead.
@@ -27,9 +27,9 @@ if [ -n "$SPIN" ]; then
 fi
 
 if [ "${UP_RUNTIME:-}" = spin-local ]; then
-    echo "==> runtime: UP_RUNTIME=spin-local; using the local Wasmtime host (crates/spin-local)" >&2
+    echo "==> runtime: UP_RUNTIME=spin-local; using the local Wasmtime host (tools/spin-local)" >&2
 else
-    echo "==> runtime: no Spin CLI (set SPIN_BIN or put spin on PATH); using the local Wasmtime host (crates/spin-local)" >&2
+    echo "==> runtime: no Spin CLI (set SPIN_BIN or put spin on PATH); using the local Wasmtime host (tools/spin-local)" >&2
 fi
 host=${SPIN_LOCAL_BIN:-}
 if [ -z "$host" ]; then

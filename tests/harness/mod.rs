@@ -21,7 +21,7 @@ pub use runtime::{serve, App, Runtime};
 use spin_local::HostOptions;
 
 /// The workspace root (where `Cargo.lock` is): this module is shared by the app's tests and
-/// spin-local's (`crates/spin-local/tests/host`).
+/// spin-local's (`tools/spin-local/tests/host`).
 pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .ancestors()
@@ -110,7 +110,7 @@ pub fn assert_components_are_fresh() {
         "crates/static-files",
         "crates/spin-glue",
         "crates/http-rules",
-        "crates/spin-local/tests/fixtures/echo",
+        "tools/spin-local/tests/fixtures/echo",
     ];
     for source in sources {
         assert!(

@@ -1,6 +1,6 @@
 //! The runtime the HTTP suite runs on, chosen by one setting:
 //!
-//! - `TEST_RUNTIME=spin-local` (the default): the local Wasmtime host (`crates/spin-local`),
+//! - `TEST_RUNTIME=spin-local` (the default): the local Wasmtime host (`tools/spin-local`),
 //!   in-process;
 //! - `TEST_RUNTIME=spin`: the real Spin CLI, `spin up --from MANIFEST` on a free loopback
 //!   port, found as `SPIN_BIN`, else `spin` on `PATH`. Asked for and not found, or not

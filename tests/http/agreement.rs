@@ -1,5 +1,5 @@
 //! spin-local agrees with Spin: the same raw requests to a component that echoes what it
-//! receives (`crates/spin-local/tests/fixtures/echo`, as `scripts/build.sh` builds it), served by both runtimes at once,
+//! receives (`tools/spin-local/tests/fixtures/echo`, as `scripts/build.sh` builds it), served by both runtimes at once,
 //! must get the same answers, byte for byte once each runtime's own port and the client's
 //! port are masked and `date` is dropped. Needs the Spin CLI, so the Spin tier runs it
 //! (`--include-ignored`); where they cannot agree, the README says so.

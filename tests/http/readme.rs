@@ -217,7 +217,7 @@ fn shell_words_follow_quotes() {
 fn every_script_the_readme_shows_exists_and_takes_its_flags() {
     let root = crate::harness::root();
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    let up_flags = std::fs::read_to_string(root.join("crates/spin-local/src/main.rs")).unwrap();
+    let up_flags = std::fs::read_to_string(root.join("tools/spin-local/src/main.rs")).unwrap();
     let mut in_sh = false;
     let mut scripts = 0;
     for line in readme.lines() {

@@ -4,7 +4,7 @@
 //! what the runtime itself costs: instantiation, WASI and HTTP plumbing.
 //!
 //! Not the SDK's hello world (`http::Request` in, `Response` out), which is the template's
-//! floor (`crates/template-hello`): the SDK's types put every header through a `HashMap`,
+//! floor (`tools/bench/template-hello`): the SDK's types put every header through a `HashMap`,
 //! whose random seed is a preview1 call, and the preview1 adapter's first call in an
 //! instance grows its memory by a 64 KiB page (docs/benchmark.md).
 //!
