@@ -334,6 +334,25 @@ if [ -n "$SPIN" ]; then
     # What Spin charges for a file whatever serves it (tools/bench/file-floor): the static
     # component's own code is its distance from this.
     SPIN_TARGETS+=("s_file_floor|http://127.0.0.1:$spin_file_floor_port/static/index.html|file floor \`/static/index.html\` (open, stat, read and one variable; no HTTP logic)")
+    # The ladder from the empty component to the app's `/`: each step adds one thing the app
+    # does with the host (the empty component's features, built by scripts/build.sh --baseline).
+    LADDER=(
+        "read-request|+ the request read (method, target, two headers)"
+        "app-headers|+ the app's six response headers"
+        "log-line|+ the access-log line (two clock reads, a line to stdout)"
+    )
+    LDIR=$OUT/ladder
+    rm -rf "$LDIR" && mkdir -p "$LDIR"
+    for step in "${LADDER[@]}"; do
+        name=${step%%|*}
+        mkdir -p "$LDIR/$name"
+        printf '%s\n' 'spin_manifest_version = 2' '[application]' "name = \"ladder-$name\"" \
+            'version = "0.1.0"' '[[trigger.http]]' 'route = "/..."' 'component = "empty"' \
+            '[component.empty]' "source = \"$PWD/$WASM/empty_component_${name//-/_}.wasm\"" \
+            'allowed_outbound_hosts = []' >"$LDIR/$name/spin.toml"
+        spin_up "ladder-$name" "$LDIR/$name/spin.toml"
+        SPIN_TARGETS+=("s_step_${name//-/_}|http://127.0.0.1:$port/|empty component ${step#*|} \`/\`")
+    done
     say "load under Spin: $ROUNDS alternating rounds of ${DURATION}s per target at $CONNECTIONS connections"
     run_rounds "${SPIN_TARGETS[@]}"
     for t in "${SPIN_TARGETS[@]}"; do summarise "${t%%|*}"; done
@@ -424,6 +443,25 @@ if [ -n "$SPIN" ]; then
                 echo "$(ratio "s$i" s_file_floor)." ;;
         esac
     done
+    echo
+    echo "From the empty component to the app's \`/\`, one host interaction per step (each step's"
+    echo "cost is the difference of 1/requests/s, from the medians):"
+    echo
+    echo "| step | requests/s | vs empty component | per request over the step before |"
+    echo "|---|---:|---:|---:|"
+    # usec_more KEY PREV: what KEY costs per request over PREV, in µs.
+    usec_more() {
+        awk -v a="${rps[$1]}" -v b="${rps[$2]}" \
+            'BEGIN { if (a > 0 && b > 0) printf "%+.1f µs", 1e6 / a - 1e6 / b; else printf "n/a" }'
+    }
+    echo "| the empty component | ${rps[s_empty]} | 100% | |"
+    prev=s_empty
+    for step in "${LADDER[@]}"; do
+        key=s_step_${step%%|*} key=${key//-/_}
+        echo "| ${step#*|} | ${rps[$key]} | $(ratio "$key" s_empty) | $(usec_more "$key" "$prev") |"
+        prev=$key
+    done
+    echo "| the app's \`/\` (its routing, rendering and ETag) | ${rps[s0]} | $(ratio s0 s_empty) | $(usec_more s0 "$prev") |"
     echo
     echo "Targets under Spin: every app endpoint ≥ 98% of the empty component, the static file"
     echo "≥ 90% (the file floor shows what Spin itself charges for a file), nothing below the"

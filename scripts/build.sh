@@ -5,8 +5,10 @@
 #   scripts/build.sh              the app and the static file component, and the test component
 #                                 the tests serve beside them (tools/spin-local/tests/fixtures/echo)
 #   scripts/build.sh --baseline   also the benchmark's floors: tools/bench/empty-component (our build
-#                                 settings), tools/bench/file-floor (the static component's) and
-#                                 tools/bench/template-hello (Spin's template, as is)
+#                                 settings) and each step of its ladder to the app (its features,
+#                                 as empty_component_<feature>.wasm), tools/bench/file-floor (the
+#                                 static component's) and tools/bench/template-hello (Spin's
+#                                 template, as is)
 #
 # Route 1, the ordinary one: rustup has the wasm32-wasip1 target -> plain `cargo build`.
 # Route 2, for machines that reach only package registries (no `rustup target add`):
@@ -29,10 +31,11 @@ DEBIAN_PACKAGES=(rustc-web cargo-web rust-web-src wasi-libc lld-19)
 WASI_LIBC=/usr/lib/wasm32-wasi
 source scripts/lib.sh
 template=0
+LADDER=() # features of empty-component, each built as a module of its own
 
 for arg in "$@"; do
     case "$arg" in
-        --baseline) PACKAGES+=(empty-component file-floor) template=1 ;;
+        --baseline) PACKAGES+=(empty-component file-floor) template=1 LADDER=(read-request app-headers log-line) ;;
         *) say "unknown argument '$arg' (usage: scripts/build.sh [--baseline])"; exit 2 ;;
     esac
 done
@@ -70,6 +73,13 @@ else
         }
     fi
 fi
+OUTPUTS=("${PACKAGES[@]}")
+# The ladder's steps before the floor itself, which then leaves its own build in place.
+for feature in "${LADDER[@]}"; do
+    wasm_build "-C link-arg=-zstack-size=65536" -p empty-component --features "$feature"
+    cp "$OUT/deps/empty_component.wasm" "$OUT/deps/empty_component_${feature//-/_}.wasm"
+    OUTPUTS+=("empty-component-$feature")
+done
 package_args=()
 for p in "${PACKAGES[@]}"; do package_args+=(-p "$p"); done
 wasm_build "-C link-arg=-zstack-size=65536" "${package_args[@]}"
@@ -94,7 +104,7 @@ cargo build --quiet -p slim-metadata
 SLIM=target/debug/slim-metadata
 
 size() { stat -c %s "$1"; }
-for p in "${PACKAGES[@]}"; do
+for p in "${OUTPUTS[@]}"; do
     name=${p//-/_}
     raw="$OUT/deps/$name.wasm"
     wasm="$OUT/$name.wasm"
