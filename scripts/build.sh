@@ -31,11 +31,15 @@ DEBIAN_PACKAGES=(rustc-web cargo-web rust-web-src wasi-libc lld-19)
 WASI_LIBC=/usr/lib/wasm32-wasi
 source scripts/lib.sh
 template=0
-LADDER=() # features of empty-component, each built as a module of its own
+LADDER=() # with --baseline: the empty component's ladder to the app, for bench.sh to load
 
 for arg in "$@"; do
     case "$arg" in
-        --baseline) PACKAGES+=(empty-component file-floor) template=1 LADDER=(read-request app-headers log-line) ;;
+        --baseline)
+            PACKAGES+=(empty-component file-floor) template=1
+            # The ladder's steps are the empty component's features, as its Cargo.toml names them.
+            mapfile -t LADDER < <(sed -n '/^\[features\]/,/^\[/s/^\([a-z-]*\) *=.*/\1/p' \
+                tools/bench/empty-component/Cargo.toml) ;;
         *) say "unknown argument '$arg' (usage: scripts/build.sh [--baseline])"; exit 2 ;;
     esac
 done
@@ -74,7 +78,9 @@ else
     fi
 fi
 OUTPUTS=("${PACKAGES[@]}")
-# The ladder's steps before the floor itself, which then leaves its own build in place.
+# The ladder's steps before the floor itself. Cargo keeps one output file and one fingerprint
+# for a package whatever its features, so each step rebuilds the crate (seconds) and is copied
+# away before the next; the floor, built last, leaves its own.
 for feature in "${LADDER[@]}"; do
     wasm_build "-C link-arg=-zstack-size=65536" -p empty-component --features "$feature"
     cp "$OUT/deps/empty_component.wasm" "$OUT/deps/empty_component_${feature//-/_}.wasm"

@@ -33,13 +33,17 @@ impl Framed for Vec<u8> {
 /// `Content-Length` (the host then need not chunk); HEAD, 204 and 304 carry no body and
 /// no length, since wasi-http hosts check a declared length against the bytes written.
 pub fn finish<B: Framed>(res: &mut Response<B>, head: bool) {
-    let is = |media_type: &[u8]| {
-        res.headers()
-            .get(CONTENT_TYPE)
-            .is_some_and(|v| v.as_bytes().starts_with(media_type))
-    };
-    let html = is(b"text/html");
-    let xml = is(b"image/svg+xml") || is(b"application/xml") || is(b"text/xml");
+    let essence = res
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let html = essence == "text/html";
+    // Any XML type (`image/svg+xml`, `application/xhtml+xml`, ...) can carry a script.
+    let xml =
+        matches!(essence.as_str(), "application/xml" | "text/xml") || essence.ends_with("+xml");
     let headers = res.headers_mut();
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static(NOSNIFF));
     if html {
@@ -138,7 +142,7 @@ mod tests {
             assert!(doc.headers().get(REFERRER_POLICY).is_none());
             assert_eq!(doc.headers()[X_CONTENT_TYPE_OPTIONS], NOSNIFF);
         }
-        for content_type in ["application/json", "text/plain", "image/png"] {
+        for content_type in ["application/json", "text/plain", "image/png", "text/xmlish"] {
             let mut res = answer(StatusCode::OK, content_type, b"{}");
             finish(&mut res, false);
             assert!(res.headers().get(CONTENT_SECURITY_POLICY).is_none());

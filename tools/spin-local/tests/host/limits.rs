@@ -7,7 +7,7 @@
 //! The limits are spin-local's (tools/spin-local/src/server.rs): request head at most
 //! `MAX_HEAD_BYTES` (64 KiB) and `MAX_HEADERS` (100) fields, bodies at most `MAX_BODY_BYTES`
 //! (16 MiB: a declared longer one is refused unread; a chunked one fails once read past it,
-//! which tests/faults.rs checks with a component that reads bodies), request heads complete
+//! which tests/host/faults.rs checks with a component that reads bodies), request heads complete
 //! within `HEADER_READ_TIMEOUT` (30 s).
 
 use std::io::{Read, Write};

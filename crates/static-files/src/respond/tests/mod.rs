@@ -11,6 +11,10 @@ fn site() -> MemFs {
         .with("css/site.css", "body{}")
         .with("js/app.mjs", "export {}")
         .with("img/logo.PNG", vec![0x89, b'P', b'N', b'G'])
+        .with(
+            "img/icon.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        )
         .with("docs/index.html", "<p>docs</p>")
         .with("docs/guide.md", "# Guide")
         .with("empty/.keep", "")

@@ -1,7 +1,7 @@
 //! Security headers, read errors, the configured pages and directory redirects.
 
 use super::*;
-use http_rules::policy::HTML_CSP;
+use http_rules::policy::{HTML_CSP, XML_CSP};
 
 #[test]
 fn html_gets_csp_and_referrer_policy() {
@@ -27,6 +27,26 @@ fn html_gets_csp_and_referrer_policy() {
         get("/js/app.mjs"),
     ] {
         assert_eq!(header(&res, "content-security-policy"), None);
+        assert_eq!(header(&res, "referrer-policy"), None);
+    }
+}
+
+/// An SVG is a document that runs its scripts when opened on its own: every answer with
+/// its bytes carries the policy that stops them. (A 304 carries no type and needs none: the
+/// browser keeps the stored answer's headers.)
+#[test]
+fn svg_gets_its_own_csp_and_no_referrer_policy() {
+    for (res, status) in [
+        (get("/img/icon.svg"), StatusCode::OK),
+        (ask(Method::HEAD, "/img/icon.svg", &[]), StatusCode::OK),
+        (
+            ask(Method::GET, "/img/icon.svg", &[("range", "bytes=0-3")]),
+            StatusCode::PARTIAL_CONTENT,
+        ),
+    ] {
+        assert_eq!(res.status(), status);
+        assert_eq!(header(&res, "content-type"), Some("image/svg+xml"));
+        assert_eq!(header(&res, "content-security-policy"), Some(XML_CSP));
         assert_eq!(header(&res, "referrer-policy"), None);
     }
 }
