@@ -160,6 +160,21 @@ async fn check_page(client: &Client, path: &str, shot: &str) {
     );
 }
 
+/// Runs `check` in a fresh Chromium session whose console is shown to be read.
+fn in_chromium(check: impl AsyncFnOnce(&Client)) {
+    let driver = Driver::start();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let client = open(&driver).await;
+        assert_the_log_is_read(&client).await;
+        check(&client).await;
+        client.close().await.unwrap();
+    });
+}
+
 /// An SVG is a document a browser runs scripts in, with the origin that served it; the
 /// static component's policy for it (`http-rules`' `XML_CSP`) must stop this one.
 #[test]
@@ -180,17 +195,10 @@ fn an_svg_opened_on_its_own_runs_no_script() {
     )
     .unwrap();
     let files = serve(&dir.join("spin.toml"), &[], "svg-script");
-    let driver = Driver::start();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let client = open(&driver).await;
-        assert_the_log_is_read(&client).await;
+    in_chromium(async |client| {
         let url = format!("http://{}/static/drawing.svg", files.addr());
         client.goto(&url).await.unwrap();
-        let severe = severe_log_entries(&client).await;
+        let severe = severe_log_entries(client).await;
         let said = |text: &str| {
             severe
                 .iter()
@@ -202,23 +210,14 @@ fn an_svg_opened_on_its_own_runs_no_script() {
             said("sandboxed") || said("Content Security Policy"),
             "no sign of the script being blocked: {severe:#?}"
         );
-        client.close().await.unwrap();
     });
 }
 
 #[test]
 #[ignore = "needs Chromium and chromedriver: scripts/test.sh runs it in the Spin tier"]
 fn the_animals_page_renders_in_chromium() {
-    let driver = Driver::start();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let client = open(&driver).await;
-        assert_the_log_is_read(&client).await;
-        check_page(&client, "/animals", "animals.png").await;
-        check_page(&client, "/static/index.html", "static-index.png").await;
-        client.close().await.unwrap();
+    in_chromium(async |client| {
+        check_page(client, "/animals", "animals.png").await;
+        check_page(client, "/static/index.html", "static-index.png").await;
     });
 }
