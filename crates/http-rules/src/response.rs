@@ -38,12 +38,12 @@ pub fn finish<B: Framed>(res: &mut Response<B>, head: bool) {
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
-        .map(|v| v.trim().to_ascii_lowercase())
-        .unwrap_or_default();
-    let html = essence == "text/html";
+        .map_or("", str::trim);
+    let is = |media_type: &str| essence.eq_ignore_ascii_case(media_type);
+    let html = is("text/html");
     // Any XML type (`image/svg+xml`, `application/xhtml+xml`, ...) can carry a script.
-    let xml =
-        matches!(essence.as_str(), "application/xml" | "text/xml") || essence.ends_with("+xml");
+    let suffix = essence.as_bytes().rchunks(4).next().unwrap_or_default();
+    let xml = is("application/xml") || is("text/xml") || suffix.eq_ignore_ascii_case(b"+xml");
     let headers = res.headers_mut();
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static(NOSNIFF));
     if html {
@@ -131,6 +131,8 @@ mod tests {
             "image/svg+xml",
             "application/xml",
             "text/xml; charset=utf-8",
+            "application/xhtml+xml",
+            "Image/SVG+XML",
         ] {
             let mut doc = answer(StatusCode::OK, content_type, b"<svg/>");
             finish(&mut doc, false);
@@ -142,7 +144,13 @@ mod tests {
             assert!(doc.headers().get(REFERRER_POLICY).is_none());
             assert_eq!(doc.headers()[X_CONTENT_TYPE_OPTIONS], NOSNIFF);
         }
-        for content_type in ["application/json", "text/plain", "image/png", "text/xmlish"] {
+        for content_type in [
+            "application/json",
+            "text/plain",
+            "image/png",
+            "text/xmlish",
+            "+xm",
+        ] {
             let mut res = answer(StatusCode::OK, content_type, b"{}");
             finish(&mut res, false);
             assert!(res.headers().get(CONTENT_SECURITY_POLICY).is_none());
