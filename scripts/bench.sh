@@ -312,6 +312,14 @@ if [ -n "$SPIN" ]; then
     spin_up() { # NAME MANIFEST [PATH_TO_CHECK]
         start "$1" "${3:-/}" setsid "$SPIN" up --from "$2" --log-dir "$OUT/spin-logs/$1"
     }
+    # spin_up_module NAME WASM DIR: one module alone at `/...`, from a manifest written to DIR.
+    spin_up_module() {
+        mkdir -p "$3"
+        printf '%s\n' 'spin_manifest_version = 2' '[application]' "name = \"$1\"" \
+            'version = "0.1.0"' '[[trigger.http]]' 'route = "/..."' 'component = "c"' \
+            '[component.c]' "source = \"$PWD/$2\"" 'allowed_outbound_hosts = []' >"$3/spin.toml"
+        spin_up "$1" "$3/spin.toml"
+    }
     spin_up spin-app spin.toml
     spin_app_port=$port
     spin_up spin-empty tools/bench/empty-component/spin.toml
@@ -346,12 +354,7 @@ if [ -n "$SPIN" ]; then
     rm -rf "$LDIR" && mkdir -p "$LDIR"
     for step in "${LADDER[@]}"; do
         name=${step%%|*}
-        mkdir -p "$LDIR/$name"
-        printf '%s\n' 'spin_manifest_version = 2' '[application]' "name = \"ladder-$name\"" \
-            'version = "0.1.0"' '[[trigger.http]]' 'route = "/..."' 'component = "empty"' \
-            '[component.empty]' "source = \"$PWD/$WASM/empty_component_${name//-/_}.wasm\"" \
-            'allowed_outbound_hosts = []' >"$LDIR/$name/spin.toml"
-        spin_up "ladder-$name" "$LDIR/$name/spin.toml"
+        spin_up_module "ladder-$name" "$WASM/empty_component_${name//-/_}.wasm" "$LDIR/$name"
         SPIN_TARGETS+=("s_step_${name//-/_}|http://127.0.0.1:$port/|empty component ${step#*|} \`/\`")
     done
     say "load under Spin: $ROUNDS alternating rounds of ${DURATION}s per target at $CONNECTIONS connections"
@@ -382,12 +385,7 @@ if [ -n "$SPIN" ]; then
     VARIANT_TARGETS=()
     for v in "${VARIANTS[@]}"; do
         name=${v%%|*}
-        mkdir -p "$VDIR/$name"
-        printf '%s\n' 'spin_manifest_version = 2' '[application]' "name = \"variant-$name\"" \
-            'version = "0.1.0"' '[[trigger.http]]' 'route = "/..."' 'component = "app"' \
-            '[component.app]' "source = \"$PWD/$VDIR/$name.wasm\"" 'allowed_outbound_hosts = []' \
-            >"$VDIR/$name/spin.toml"
-        spin_up "variant-$name" "$VDIR/$name/spin.toml"
+        spin_up_module "variant-$name" "$VDIR/$name.wasm" "$VDIR/$name"
         VARIANT_TARGETS+=("v_${name//-/_}|http://127.0.0.1:$port/|$name")
     done
     say "variants under Spin: $ROUNDS alternating rounds of ${DURATION}s on \`/\`"
