@@ -82,6 +82,48 @@ impl App {
             Running::Spin(_) => self.logs.join(format!("{component}_stdout.txt")),
         }
     }
+
+    /// The file a component's stderr goes to.
+    pub fn stderr_of(&self, component: &str) -> PathBuf {
+        match self.running {
+            Running::Local(_) => local_stderr(&self.logs),
+            Running::Spin(_) => self.logs.join(format!("{component}_stderr.txt")),
+        }
+    }
+}
+
+/// spin-local's file for every component's stderr, beside the one for their stdout.
+fn local_stderr(stdout: &Path) -> PathBuf {
+    stdout.with_extension("stderr.log")
+}
+
+/// How long `log` is now: the lines a later request writes start there.
+pub fn log_len(log: &Path) -> u64 {
+    std::fs::metadata(log).map_or(0, |m| m.len())
+}
+
+/// The lines of `log` past byte `from` that contain `needle`, once there is at least one
+/// (the runtimes write component output asynchronously); fails after 5 s without one.
+pub fn wait_for_lines(log: &Path, from: u64, needle: &str) -> Vec<String> {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let text = std::fs::read(log).unwrap_or_default();
+        let after = text.get(from as usize..).unwrap_or_default();
+        let found: Vec<String> = String::from_utf8_lossy(after)
+            .lines()
+            .filter(|l| l.contains(needle))
+            .map(str::to_owned)
+            .collect();
+        if !found.is_empty() {
+            return found;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no line with {needle:?} in {} after byte {from}",
+            log.display()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 /// Serves `manifest` with `--variable NAME=VALUE` pairs on the selected runtime, as
@@ -113,6 +155,7 @@ pub fn serve_on(
             let logs = logs_dir.join(format!("{tag}.spin-local.log"));
             let opts = HostOptions {
                 guest_stdout: Some(logs.clone()),
+                guest_stderr: Some(local_stderr(&logs)),
                 variables: variables
                     .iter()
                     .map(|(n, v)| (n.to_string(), v.to_string()))

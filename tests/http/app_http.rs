@@ -201,23 +201,11 @@ fn one_json_access_log_line_per_request() {
     let path = format!("/log-probe-{nanos}");
     assert_eq!(get(&format!("{path}?secret=1")).status, 404);
     let log = crate::harness::app().stdout_of("app");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    let line = loop {
-        let text = std::fs::read_to_string(&log).unwrap_or_default();
-        let found: Vec<&str> = text.lines().filter(|l| l.contains(&path)).collect();
-        if let [line] = found.as_slice() {
-            break line.to_string();
-        }
-        assert!(found.len() < 2, "{} lines for one request", found.len());
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no access-log line for {path} in {}",
-            log.display()
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
+    let found = crate::harness::runtime::wait_for_lines(&log, 0, &path);
+    let [line] = found.as_slice() else {
+        panic!("{} lines for one request: {found:?}", found.len());
     };
-    let entry: serde_json::Value =
-        serde_json::from_str(&line).expect("the line is one JSON object");
+    let entry: serde_json::Value = serde_json::from_str(line).expect("the line is one JSON object");
     assert_eq!(entry["method"], "GET");
     assert_eq!(entry["path"], path.as_str(), "the path, without the query");
     assert_eq!(entry["status"], 404);

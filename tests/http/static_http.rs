@@ -101,15 +101,18 @@ fn cache_control_is_what_the_manifest_sets() {
 
 /// A value given at run time (`--variable cache_control=...`, as with `spin up`) replaces
 /// the manifest's default; one that is not a list of cache directives is refused by the
-/// component, which falls back to its own default.
+/// component, which falls back to its own default and says so in its log (stderr).
 #[test]
 fn cache_control_follows_the_variable() {
-    for (value, want) in [
-        ("no-store", "no-store"),
-        ("private, max-age=5", "private, max-age=5"),
-        ("max-age 1", "public, max-age=60"),
+    use crate::harness::runtime::{log_len, wait_for_lines};
+    for (value, want, refused) in [
+        ("no-store", "no-store", false),
+        ("private, max-age=5", "private, max-age=5", false),
+        ("max-age 1", "public, max-age=60", true),
     ] {
         let host = crate::harness::serve_real_app(&[("cache_control", value)], "cache-control");
+        let stderr = host.stderr_of("static-files");
+        let from = log_len(&stderr);
         let reply = crate::harness::get_from(host.addr(), PAGE, &[]);
         assert_eq!(reply.status, 200);
         assert_eq!(
@@ -117,6 +120,9 @@ fn cache_control_follows_the_variable() {
             Some(want),
             "cache_control={value}"
         );
+        if refused {
+            wait_for_lines(&stderr, from, "ignoring variable cache_control");
+        }
     }
 }
 

@@ -64,6 +64,8 @@ pub struct HostOptions {
     /// A file every component's stdout is appended to (created if need be; hosts may share
     /// it); `None`: the host's own stdout, as Spin prints component output.
     pub guest_stdout: Option<PathBuf>,
+    /// The same for every component's stderr.
+    pub guest_stderr: Option<PathBuf>,
     /// `--variable NAME=VALUE` pairs: values for `[variables]`, over `SPIN_VARIABLE_*` and
     /// the defaults (the last pair for a name wins).
     pub variables: Vec<(String, String)>,
@@ -78,6 +80,7 @@ impl Default for HostOptions {
             max_concurrent_requests: 256,
             cache_dir: None,
             guest_stdout: None,
+            guest_stderr: None,
             variables: Vec::new(),
         }
     }
@@ -245,16 +248,17 @@ fn load_app(
         memory_limit_bytes: opts.memory_limit_bytes,
     };
     let staging_root = cache_dir.join("files");
-    let guest_stdout = match &opts.guest_stdout {
-        Some(path) => Some(
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(path)
-                .with_context(|| format!("cannot open {}", path.display()))?,
-        ),
-        None => None,
+    let open_log = |path: &Option<PathBuf>| -> Result<Option<std::fs::File>> {
+        let Some(path) = path else { return Ok(None) };
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        Ok(Some(file))
     };
+    let guest_stdout = open_log(&opts.guest_stdout)?;
+    let guest_stderr = open_log(&opts.guest_stderr)?;
     let app_values = variables::resolve_app(&app.variables, &opts.variables, |name| {
         std::env::var(name).ok()
     })?;
@@ -294,6 +298,9 @@ fn load_app(
             ComponentRuntime::prepare(&linker, id, &component, env, mounts, limits)?;
         if let Some(file) = &guest_stdout {
             rt = rt.with_stdout(file.try_clone()?);
+        }
+        if let Some(file) = &guest_stderr {
+            rt = rt.with_stderr(file.try_clone()?);
         }
         let vars = variables::resolve_component(&comp.variables, &app_values)
             .with_context(|| format!("[component.{id}.variables]"))?;

@@ -107,8 +107,9 @@ pub struct ComponentRuntime {
     env: Vec<(String, String)>,
     mounts: Vec<Mount>,
     limits: RequestLimits,
-    /// Where the guest's stdout goes; `None`: the host's stdout.
+    /// Where the guest's stdout and stderr go; `None`: the host's.
     stdout: Option<OutputFile>,
+    stderr: Option<OutputFile>,
     variables: ComponentVariables,
 }
 
@@ -152,6 +153,7 @@ impl ComponentRuntime {
                 mounts,
                 limits,
                 stdout: None,
+                stderr: None,
                 variables: ComponentVariables::default(),
             },
             warnings,
@@ -162,6 +164,12 @@ impl ComponentRuntime {
     /// it to `/dev/null`: still a write per line, as with a redirected host).
     pub fn with_stdout(mut self, file: std::fs::File) -> Self {
         self.stdout = Some(OutputFile::new(file));
+        self
+    }
+
+    /// Sends the guest's stderr to `file` instead of the host's stderr.
+    pub fn with_stderr(mut self, file: std::fs::File) -> Self {
+        self.stderr = Some(OutputFile::new(file));
         self
     }
 
@@ -178,8 +186,11 @@ impl ComponentRuntime {
             Some(file) => wasi.stdout(file.clone()),
             None => wasi.inherit_stdout(),
         };
+        match &self.stderr {
+            Some(file) => wasi.stderr(file.clone()),
+            None => wasi.inherit_stderr(),
+        };
         wasi.envs(&self.env)
-            .inherit_stderr()
             // Small local files: reading them in place beats a hop to the blocking pool.
             .allow_blocking_current_thread(true)
             .allow_tcp(false)
