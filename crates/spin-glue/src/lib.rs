@@ -8,7 +8,6 @@
 //! - not the SDK's own `Response`: it goes through a `HashMap` and re-encodes every header,
 //!   which is code in every component for nothing.
 
-#[cfg(target_arch = "wasm32")]
 pub mod stdio;
 
 use futures::SinkExt;
@@ -96,12 +95,12 @@ pub async fn send_chunks(
         let written = match chunk {
             Ok(chunk) => body.send(chunk).await,
             Err(e) => {
-                eprintln!("reading the response body: {e}");
+                stdio::stderr_line(&format!("reading the response body: {e}"));
                 return;
             }
         };
         if let Err(e) = written {
-            eprintln!("writing the response body: {e:?}");
+            stdio::stderr_line(&format!("writing the response body: {e:?}"));
             return;
         }
     }

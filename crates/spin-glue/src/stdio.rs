@@ -1,26 +1,42 @@
-//! The clock and stdout a component's log line needs, called as `wasi:clocks` and
-//! `wasi:cli` (WASI 0.2) imports rather than through `std`.
+//! The clock and the log lines a component writes, called as `wasi:clocks` and `wasi:cli`
+//! (WASI 0.2) imports rather than through `std`.
 //!
-//! `std::time::Instant` and `println!` are preview1 calls, which reach the host through
-//! the preview1 adapter that Spin links into the component. The adapter's first call in
-//! an instance allocates its state, a 64 KiB page, and its first write to a descriptor
+//! `std::time::Instant`, `println!` and `eprintln!` are preview1 calls, which reach the host
+//! through the preview1 adapter that Spin links into the component. The adapter's first call
+//! in an instance allocates its state, a 64 KiB page, and its first write to a descriptor
 //! another: the instance grew from 2 pages to 4 on every request. Under Spin that growth
 //! (an `mprotect` per page, and twice the memory to reset afterwards) held the app's `/`
 //! to about 70% of the requests per second it serves without it (docs/benchmark.md).
-
-use wasi::cli::stdout;
-use wasi::clocks::monotonic_clock;
+//!
+//! Natively (unit tests, the local host's benchmarks) the lines go through `std`.
 
 /// Nanoseconds on the host's monotonic clock: only differences mean anything.
+#[cfg(target_arch = "wasm32")]
 pub fn now_ns() -> u64 {
-    monotonic_clock::now()
+    wasi::clocks::monotonic_clock::now()
 }
 
 /// Writes `line` and a newline to stdout (Spin keeps it in the component's log and, under
 /// `spin up`, prints it). A failed write drops the rest of the line: a log line is never
 /// worth an error.
 pub fn stdout_line(line: &str) {
-    let out = stdout::get_stdout();
+    #[cfg(target_arch = "wasm32")]
+    write_line(&wasi::cli::stdout::get_stdout(), line);
+    #[cfg(not(target_arch = "wasm32"))]
+    println!("{line}");
+}
+
+/// Writes `line` and a newline to stderr, as [`stdout_line`] does to stdout: for what went
+/// wrong, which Spin keeps in the component's other log.
+pub fn stderr_line(line: &str) {
+    #[cfg(target_arch = "wasm32")]
+    write_line(&wasi::cli::stderr::get_stderr(), line);
+    #[cfg(not(target_arch = "wasm32"))]
+    eprintln!("{line}");
+}
+
+#[cfg(target_arch = "wasm32")]
+fn write_line(out: &wasi::io::streams::OutputStream, line: &str) {
     let mut bytes = Vec::with_capacity(line.len() + 1);
     bytes.extend_from_slice(line.as_bytes());
     bytes.push(b'\n');

@@ -88,7 +88,10 @@ impl FileSource for StdFs {
                 _ => {
                     // `ENOTDIR` (a file used as a directory) is an ordinary miss.
                     if e.kind() != ErrorKind::NotADirectory {
-                        eprintln!("static-files: opening {rel:?}: {:?}", e.kind());
+                        spin_glue::stdio::stderr_line(&format!(
+                            "static-files: opening {rel:?}: {:?}",
+                            e.kind()
+                        ));
                     }
                     Err(ReadError::Other)
                 }

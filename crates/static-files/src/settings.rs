@@ -100,7 +100,7 @@ fn file_setting(name: &str, value: Variable) -> Option<SafePath> {
 }
 
 pub(crate) fn log_ignored(name: &str, why: &str) {
-    eprintln!("static-files: ignoring variable {name} ({why})");
+    spin_glue::stdio::stderr_line(&format!("static-files: ignoring variable {name} ({why})"));
 }
 
 #[cfg(test)]

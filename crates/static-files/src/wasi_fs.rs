@@ -31,8 +31,8 @@ impl WasiFs {
             None => dirs.into_iter().next().map(|(dir, _)| dir),
         };
         if root.is_none() {
-            eprintln!(
-                "static-files: no files mount (`files = [...]` in spin.toml): nothing to serve"
+            spin_glue::stdio::stderr_line(
+                "static-files: no files mount (`files = [...]` in spin.toml): nothing to serve",
             );
         }
         WasiFs(root)
@@ -82,7 +82,7 @@ fn error(rel: &str, e: ErrorCode) -> ReadError {
         // A file used as a directory: an ordinary miss.
         ErrorCode::NotDirectory => ReadError::Other,
         e => {
-            eprintln!("static-files: opening {rel:?}: {e:?}");
+            spin_glue::stdio::stderr_line(&format!("static-files: opening {rel:?}: {e:?}"));
             ReadError::Other
         }
     }
