@@ -446,8 +446,9 @@ if [ -n "$SPIN" ]; then
     done
     # The app's spec asks for an access-log line per request (docs/http.md), which no floor
     # above writes: the ladder's last step does, with none of the app's handlers.
+    last=${LADDER[-1]%%|*}
     echo "App \`/\` against the empty component with the access-log line (the ladder's last step: the"
-    echo "host work the app's spec asks for, without its handlers): $(ratio s0 s_step_log_line)."
+    echo "host work the app's spec asks for, without its handlers): $(ratio s0 "s_step_${last//-/_}")."
     echo
     echo "From the empty component to the app's \`/\`, one host interaction per step. A step's cost"
     echo "is the difference of 1/(requests/s) from the step before, within each round, then the"

@@ -144,6 +144,7 @@ pub fn host_options() -> HostOptions {
         listen: "127.0.0.1:0".parse().unwrap(),
         cache_dir: Some(root().join("target/spin-local-cache")),
         guest_stdout: Some(root().join("target/test-logs/host.log")),
+        guest_stderr: Some(root().join("target/test-logs/host.stderr.log")),
         ..HostOptions::default()
     }
 }

@@ -8,7 +8,7 @@
 //! (an `mprotect` per page, and twice the memory to reset afterwards) held the app's `/`
 //! to about 70% of the requests per second it serves without it (docs/benchmark.md).
 //!
-//! Natively (unit tests, the local host's benchmarks) the lines go through `std`.
+//! Natively (the unit tests and the native tests of the handlers) the lines go through `std`.
 
 /// Nanoseconds on the host's monotonic clock: only differences mean anything.
 #[cfg(target_arch = "wasm32")]
@@ -17,8 +17,8 @@ pub fn now_ns() -> u64 {
 }
 
 /// Writes `line` and a newline to stdout (Spin keeps it in the component's log and, under
-/// `spin up`, prints it). A failed write drops the rest of the line: a log line is never
-/// worth an error.
+/// `spin up`, prints it). On wasm a failed write drops the rest of the line: a log line is
+/// never worth an error.
 pub fn stdout_line(line: &str) {
     #[cfg(target_arch = "wasm32")]
     write_line(&wasi::cli::stdout::get_stdout(), line);
@@ -27,7 +27,7 @@ pub fn stdout_line(line: &str) {
 }
 
 /// Writes `line` and a newline to stderr, as [`stdout_line`] does to stdout: for what went
-/// wrong, which Spin keeps in the component's other log.
+/// wrong, which Spin keeps in `{component}_stderr.txt` in its log directory.
 pub fn stderr_line(line: &str) {
     #[cfg(target_arch = "wasm32")]
     write_line(&wasi::cli::stderr::get_stderr(), line);

@@ -107,8 +107,9 @@ pub struct ComponentRuntime {
     env: Vec<(String, String)>,
     mounts: Vec<Mount>,
     limits: RequestLimits,
-    /// Where the guest's stdout and stderr go; `None`: the host's.
+    /// Where the guest's stdout goes; `None`: the host's stdout.
     stdout: Option<OutputFile>,
+    /// Where the guest's stderr goes; `None`: the host's stderr.
     stderr: Option<OutputFile>,
     variables: ComponentVariables,
 }
